@@ -7,6 +7,7 @@ file or backup behind.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -49,10 +50,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
             os.fsync(fh.fileno())
         os.replace(tmp, p)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     try:
         dfd = os.open(p.parent, os.O_RDONLY)

@@ -64,7 +64,8 @@ def _describe(err: Any) -> str:
         return f"got {err.instance!r}, expected one of {', '.join(map(repr, err.validator_value))}"
     if validator == "type":
         expected = err.validator_value
-        return f"got {json.dumps(err.instance)[:60]}, expected {expected if isinstance(expected, str) else ' or '.join(expected)}"
+        wanted = expected if isinstance(expected, str) else " or ".join(expected)
+        return f"got {json.dumps(err.instance)[:60]}, expected {wanted}"
     if validator == "const":
         return f"got {err.instance!r}, expected {err.validator_value!r}"
     description = schema.get("description")

@@ -42,6 +42,8 @@ class View(ABC):
         description: one sentence for ``m365gov policies show`` and the docs.
         sources: snapshot sections the view cannot do without: if one is not ``ok`` every policy on
             the view is ``not_evaluated`` with that source's reason.
+        optional_sources: sections the view joins when they are ``ok`` (names for ids, say) and
+            does without otherwise; a field that depends on one says so in its description.
         id_field / label_field: which fields identify a resource and name it for people.
         fields: the documented fields; a policy naming any other field is rejected when loaded.
     """
@@ -49,6 +51,7 @@ class View(ABC):
     name: ClassVar[str]
     description: ClassVar[str]
     sources: ClassVar[tuple[str, ...]]
+    optional_sources: ClassVar[tuple[str, ...]] = ()
     id_field: ClassVar[str] = "id"
     label_field: ClassVar[str] = "displayName"
     fields: ClassVar[Mapping[str, FieldSpec]]

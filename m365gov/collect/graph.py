@@ -1,0 +1,300 @@
+"""One msgraph-sdk client per run, read as raw JSON.
+
+msgraph-sdk builds the requests (URLs, ``$select``, ``$top``, ``$filter``), authenticates them and runs
+its middleware chain — with m365gov's retry handler in place of its own. Responses are read as bytes
+and parsed with :func:`json.loads`: the SDK's typed models cost ~690× the time and 16× the memory
+on large tenants (sdk.md §1). ``$batch`` is built by hand because msgraph-core's helpers are broken
+with this kiota version (sdk.md §4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+
+from m365gov.collect.throttle import (
+    RETRY_STATUSES,
+    RequestStats,
+    RetryPolicy,
+    ThrottleAwareRetryHandler,
+    parse_retry_after,
+)
+from m365gov.config import GraphSettings
+
+MAX_PAGES = 100_000
+"""Upper bound on pages followed for one collection: every request loop is bounded."""
+BATCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class GraphError(Exception):
+    """A Graph request that failed for good (after retries).
+
+    Attributes:
+        status: HTTP status (0 for a transport failure).
+        code: Graph's error code (``Authorization_RequestDenied``…), if any.
+        message: Graph's message, or the transport error.
+        path: the request path without its query, for the user to recognise.
+    """
+
+    status: int
+    code: str
+    message: str
+    path: str
+
+    def __str__(self) -> str:
+        head = f"HTTP {self.status}" if self.status else "connection failed"
+        code = f" {self.code}" if self.code else ""
+        return f"{head}{code} on {self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class BatchResponse:
+    """One inner response of a ``$batch``."""
+
+    id: str
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+class GraphSession:
+    """A configured ``GraphServiceClient`` plus raw-JSON helpers: pages, bytes, batches."""
+
+    def __init__(
+        self,
+        settings: GraphSettings,
+        credential: Any,
+        *,
+        policy: RetryPolicy | None = None,
+        stats: RequestStats | None = None,
+        timeout: float = 100.0,
+    ) -> None:
+        from kiota_authentication_azure.azure_identity_authentication_provider import (
+            AzureIdentityAuthenticationProvider,
+        )
+        from kiota_http.middleware import (
+            HeadersInspectionHandler,
+            ParametersNameDecodingHandler,
+            RedirectHandler,
+            UrlReplaceHandler,
+            UserAgentHandler,
+        )
+        from kiota_http.middleware.options import UrlReplaceHandlerOption
+        from msgraph import GraphServiceClient
+        from msgraph.graph_request_adapter import GraphRequestAdapter
+        from msgraph_core import GraphClientFactory
+        from msgraph_core.middleware import GraphTelemetryHandler
+
+        self.settings = settings
+        self.stats = stats or RequestStats()
+        self.policy = policy or RetryPolicy()
+        self.retry = ThrottleAwareRetryHandler(self.policy, self.stats)
+        middleware = [
+            RedirectHandler(),
+            self.retry,
+            ParametersNameDecodingHandler(),
+            UrlReplaceHandler(
+                UrlReplaceHandlerOption(
+                    enabled=True, replacement_pairs={"/users/me-token-to-replace": "/me"}
+                )
+            ),
+            UserAgentHandler(),
+            HeadersInspectionHandler(),
+            GraphTelemetryHandler(),
+        ]
+        https = settings.base_url.startswith("https://")
+        http = httpx.AsyncClient(
+            base_url=settings.base_url,
+            timeout=httpx.Timeout(timeout, connect=30),
+            http2=https,
+            headers={"x-ms-throttle-priority": "Low"},
+            limits=httpx.Limits(max_connections=max(10, self.policy.concurrency * 8)),
+        )
+        http = GraphClientFactory.create_with_custom_middleware(middleware, client=http)
+        # allowed_hosts limits the bearer token to the Graph host; the report download's
+        # pre-authenticated URL on another host must never receive it (graph.md §3.2, §8.1).
+        auth = AzureIdentityAuthenticationProvider(
+            credential, scopes=[settings.scope], allowed_hosts=[settings.host]
+        )
+        adapter = GraphRequestAdapter(auth, http)
+        adapter.base_url = settings.base_url
+        self._http = http
+        self.client = GraphServiceClient(request_adapter=adapter)
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def get_bytes(self, request_information: Any) -> bytes:
+        """Send a request through the SDK and return the body; errors become :class:`GraphError`."""
+        from kiota_abstractions.api_error import APIError
+        from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+        try:
+            body = await self.client.request_adapter.send_primitive_async(
+                request_information, "bytes", {"XXX": ODataError}
+            )
+        except ODataError as exc:
+            err = exc.error
+            raise GraphError(
+                exc.response_status_code or 0,
+                (err.code if err else "") or "",
+                (err.message if err else "") or str(exc),
+                _path(request_information),
+            ) from None
+        except APIError as exc:
+            raise GraphError(exc.response_status_code or 0, "", exc.message or "", _path(request_information)) from None
+        except httpx.HTTPError as exc:
+            name = type(exc).__name__
+            raise GraphError(0, name, str(exc) or name, _path(request_information)) from None
+        return body or b""
+
+    async def get_json(self, request_information: Any) -> Any:
+        body = await self.get_bytes(request_information)
+        try:
+            return json.loads(body) if body else None
+        except ValueError:
+            raise GraphError(200, "InvalidJson", "the response is not JSON", _path(request_information)) from None
+
+    async def pages(
+        self,
+        builder: Any,
+        *,
+        select: Sequence[str] = (),
+        top: int | None = None,
+        filter: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Yield every page of a collection, following ``@odata.nextLink`` (bounded)."""
+        ri = request_info(builder, select=select, top=top, filter=filter, headers=headers)
+        for _ in range(MAX_PAGES):
+            page = await self.get_json(ri)
+            if not isinstance(page, dict):
+                raise GraphError(200, "UnexpectedShape", "expected a JSON object page", _path(ri))
+            yield page
+            link = page.get("@odata.nextLink")
+            if not link:
+                return
+            self._check_same_host(link, ri)
+            ri = builder.with_url(link).to_get_request_information()
+            for k, v in (headers or {}).items():
+                ri.headers.try_add(k, v)
+        raise GraphError(200, "TooManyPages", f"more than {MAX_PAGES} pages", _path(ri))
+
+    async def list_all(self, builder: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        """Every item of a collection, all pages concatenated."""
+        items: list[dict[str, Any]] = []
+        async for page in self.pages(builder, **kwargs):
+            items.extend(page.get("value", []))
+        return items
+
+    def _check_same_host(self, link: str, ri: Any) -> None:
+        if urlparse(link).hostname != self.settings.host:
+            raise GraphError(200, "ForeignNextLink", f"nextLink points to another host: {link[:80]}", _path(ri))
+
+    # -- $batch ----------------------------------------------------------------------------
+
+    async def batch(self, urls: Sequence[str], *, api: str = "v1.0") -> list[BatchResponse]:
+        """GET each relative URL (``/users/{id}/teamwork``) through ``$batch``, 20 at a time.
+
+        Inner 429/503/504 are retried here, honouring their ``Retry-After`` — the SDK never retries
+        inside a batch (sdk.md §4, §5). Chunks run concurrently, capped by the retry handler's gate.
+        Results come back in the order of ``urls``.
+        """
+        chunks = [list(range(i, min(i + BATCH_LIMIT, len(urls)))) for i in range(0, len(urls), BATCH_LIMIT)]
+        results: list[BatchResponse | None] = [None] * len(urls)
+
+        async def run_chunk(indexes: list[int]) -> None:
+            pending = indexes
+            for attempt in range(1, self.policy.max_attempts + 1):
+                answers = await self._send_batch([(str(i), urls[i]) for i in pending], api)
+                retry: list[int] = []
+                wait = 0.0
+                for i in pending:
+                    answer = answers.get(str(i))
+                    if answer is None or (answer.status in RETRY_STATUSES and attempt < self.policy.max_attempts):
+                        retry.append(i)
+                        asked = parse_retry_after(answer.headers.get("Retry-After")) if answer else None
+                        wait = max(wait, asked if asked is not None else self.retry._backoff(attempt))
+                    results[i] = answer
+                if not retry:
+                    return
+                if wait > self.policy.max_retry_wait:
+                    return
+                self.stats.retries += len(retry)
+                self.retry.gate("batch").close_for(wait)
+                await self.retry.gate("batch").wait_open()
+                pending = retry
+
+        await asyncio.gather(*(run_chunk(c) for c in chunks))
+        return [
+            r if r is not None else BatchResponse(str(i), 0, {}, None) for i, r in enumerate(results)
+        ]
+
+    async def _send_batch(self, items: list[tuple[str, str]], api: str) -> dict[str, BatchResponse]:
+        from kiota_abstractions.method import Method
+        from kiota_abstractions.request_information import RequestInformation
+
+        ri = RequestInformation()
+        ri.http_method = Method.POST
+        root = self.settings.base_url if api == "v1.0" else self.settings.beta_url
+        ri.url = f"{root}/$batch"
+        payload = {"requests": [{"id": i, "method": "GET", "url": u} for i, u in items]}
+        ri.set_stream_content(json.dumps(payload).encode(), "application/json")
+        ri.headers.try_add("Accept", "application/json")
+        doc = await self.get_json(ri)
+        answers: dict[str, BatchResponse] = {}
+        for r in (doc or {}).get("responses", []):
+            headers = {str(k): str(v) for k, v in (r.get("headers") or {}).items()}
+            answers[str(r.get("id"))] = BatchResponse(str(r.get("id")), int(r.get("status", 0)), headers, r.get("body"))
+        return answers
+
+
+def request_info(
+    builder: Any,
+    *,
+    select: Sequence[str] = (),
+    top: int | None = None,
+    filter: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """A GET ``RequestInformation`` from any msgraph request builder, with OData options."""
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+
+    config: RequestConfiguration[Any] = RequestConfiguration()
+    if select or top or filter:
+        qp_class = _query_parameters_class(builder)
+        kwargs: dict[str, Any] = {}
+        if select:
+            kwargs["select"] = list(select)
+        if top:
+            kwargs["top"] = top
+        if filter:
+            kwargs["filter"] = filter
+        config.query_parameters = qp_class(**kwargs)
+    for k, v in (headers or {}).items():
+        config.headers.try_add(k, v)
+    return builder.to_get_request_information(request_configuration=config)
+
+
+def _query_parameters_class(builder: Any) -> Any:
+    for name in dir(type(builder)):
+        if name.endswith("GetQueryParameters"):
+            return getattr(type(builder), name)
+    raise TypeError(f"{type(builder).__name__} takes no query parameters")
+
+
+def _path(request_information: Any) -> str:
+    try:
+        url = str(request_information.url)
+    except Exception:  # a request that cannot even be rendered
+        return "(unknown)"
+    return urlparse(url).path or url

@@ -1,0 +1,75 @@
+"""Where Teams data lives: the organisation's region and Multi-Geo users' regions (graph.md §2.4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from m365gov.collect.base import CollectContext, Source, SourceUnavailable
+from m365gov.collect.graph import request_info
+from m365gov.licensing import multi_geo_sku_ids
+from m365gov.statuses import SRC_ERROR, SRC_MISSING_PERMISSION
+
+
+class TeamworkSource(Source):
+    name = "teamwork"
+    description = "the organisation's Teams region (GET /teamwork)"
+    permissions = ("Teamwork.Read.All",)
+
+    async def fetch(self, ctx: CollectContext) -> tuple[Any, dict[str, int]]:
+        doc = await ctx.graph.get_json(request_info(ctx.graph.client.teamwork))
+        return doc, {"items": 1}
+
+
+class UserTeamworkSource(Source):
+    """``GET /users/{id}/teamwork`` for the users holding a Multi-Geo licence.
+
+    Only those users can have a region other than the organisation's, so asking for anyone else
+    would be waste. There is no bulk endpoint: requests go through ``$batch`` by 20.
+    """
+
+    name = "userTeamwork"
+    description = "Teams region of each Multi-Geo-licensed user (GET /users/{id}/teamwork, in $batch)"
+    permissions = ("User.Read.All",)
+    depends_on = ("users", "subscribedSkus")
+
+    async def fetch(self, ctx: CollectContext) -> tuple[Any, dict[str, int]]:
+        users_sec = await ctx.section("users")
+        skus_sec = await ctx.section("subscribedSkus")
+        for dep in (users_sec, skus_sec):
+            if dep is None or not dep.ok:
+                name = dep.name if dep else "users/subscribedSkus"
+                raise SourceUnavailable(SRC_ERROR, f"needs the {name} source, which is not available")
+        assert users_sec is not None and skus_sec is not None
+        multi_geo = multi_geo_sku_ids(skus_sec.data or [])
+        targets = [
+            u
+            for u in users_sec.data or []
+            if any(str(lic.get("skuId")) in multi_geo for lic in u.get("assignedLicenses") or ())
+        ]
+        answers = await ctx.graph.batch([f"/users/{u['id']}/teamwork" for u in targets])
+        items: list[dict[str, Any]] = []
+        failed: list[str] = []
+        for user, answer in zip(targets, answers, strict=True):
+            if answer.status == 403:
+                raise SourceUnavailable(
+                    SRC_MISSING_PERMISSION,
+                    "HTTP 403 on /users/{id}/teamwork: grant User.Read.All and give admin consent",
+                    "User.Read.All",
+                )
+            if answer.status != 200 or not isinstance(answer.body, dict):
+                failed.append(f"{user.get('userPrincipalName')} (HTTP {answer.status})")
+                continue
+            items.append(
+                {
+                    "userId": user["id"],
+                    "userPrincipalName": user.get("userPrincipalName"),
+                    "region": answer.body.get("region"),
+                    "locale": answer.body.get("locale"),
+                }
+            )
+        if failed:
+            raise SourceUnavailable(
+                SRC_ERROR, f"{len(failed)} of {len(targets)} users could not be read: {', '.join(failed[:5])}"
+            )
+        ctx.report(self.name, "items", len(items))
+        return items, {"items": len(items), "batches": (len(targets) + 19) // 20}

@@ -1,0 +1,43 @@
+"""Every collect source, by name. Adding a source is adding a module and a line here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from m365gov.collect.base import Source
+from m365gov.collect.graph_directory import (
+    GroupsSource,
+    OrganizationSource,
+    SubscribedSkusSource,
+    UsersSource,
+)
+from m365gov.collect.graph_reports import ReportSettingsSource
+from m365gov.collect.graph_sites import SitesSource
+from m365gov.collect.graph_teamwork import TeamworkSource, UserTeamworkSource
+
+SOURCES: Mapping[str, Source] = {
+    s.name: s
+    for s in (
+        OrganizationSource(),
+        SubscribedSkusSource(),
+        UsersSource(),
+        GroupsSource(),
+        SitesSource(),
+        TeamworkSource(),
+        UserTeamworkSource(),
+        ReportSettingsSource(),
+    )
+}
+
+
+def with_dependencies(names: Iterable[str]) -> list[str]:
+    """The named sources plus everything they depend on, in a stable order."""
+    wanted: set[str] = set()
+    stack = [n for n in names if n in SOURCES]
+    while stack:
+        name = stack.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        stack.extend(SOURCES[name].depends_on)
+    return [n for n in SOURCES if n in wanted]

@@ -1,0 +1,234 @@
+"""m365gov's own retry layer: throttling-aware, bounded, and polite.
+
+msgraph-sdk's RetryHandler ignores a fractional ``Retry-After`` (Microsoft's own example is
+``2.128``), retries at most three times and never inside ``$batch`` (sdk.md §5). This middleware
+replaces it in the chain:
+
+* ``Retry-After`` is honoured as seconds, fractions and HTTP-dates; without it, exponential backoff;
+* a 429 pauses the whole *service* (identity, reports, call records…), not just the request that
+  got it, so that concurrent requests slow down instead of hammering (graph.md §7);
+* requests in flight are capped per service;
+* everything is bounded: attempts per request, the longest single wait, and a total wait budget;
+* a connection dropped mid-response is retried (collection only sends reads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import math
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from kiota_http.middleware.middleware import BaseMiddleware
+
+RETRY_STATUSES = frozenset({429, 503, 504})
+_REQUEST_OPTIONS_KEY = "kiota_request_options"
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header, or ``None`` when absent or unreadable.
+
+    Accepts an integer, a fraction (``2.128``), a list as some services send (``30,120`` → 30) and an
+    HTTP-date (converted against ``now``, a Unix time, defaulting to the clock).
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    first = text.split(",")[0].strip()
+    try:
+        seconds = float(first)
+    except ValueError:
+        pass
+    else:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    reference = time.time() if now is None else now
+    return max(0.0, when.timestamp() - reference)
+
+
+def service_of(url: httpx.URL | str) -> str:
+    """The throttling bucket a Graph URL belongs to (graph.md §7 publishes limits per service)."""
+    u = httpx.URL(str(url))
+    path = u.path.lower()
+    if "/reports/" in path or not _is_graph_path(path):
+        return "reports"
+    if "/communications/callrecords" in path:
+        return "callRecords"
+    if "/teamwork/devices" in path:
+        return "teamworkDevices"
+    if "/onlinemeetings" in path or "/virtualevents" in path:
+        return "onlineMeetings"
+    if "/calendar" in path or "/events" in path:
+        return "outlook"
+    if "/sites" in path:
+        return "sharepoint"
+    if path.endswith("/$batch"):
+        return "batch"
+    if "/teamwork" in path or "/teams" in path:
+        return "teams"
+    return "identity"
+
+
+def _is_graph_path(path: str) -> bool:
+    return "/v1.0/" in path or "/beta/" in path or path.endswith(("/v1.0", "/beta", "/$batch"))
+
+
+@dataclass
+class RequestStats:
+    """What collection cost, for the report, the benchmark and the fault tests.
+
+    Mutable on purpose: one instance is shared by the whole run and updated by every request.
+    """
+
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+    server_errors: int = 0
+    dropped: int = 0
+    waited_seconds: float = 0.0
+    gave_up: int = 0
+    by_service: Counter[str] = field(default_factory=Counter)
+    max_in_flight: Counter[str] = field(default_factory=Counter)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "requests": self.requests,
+            "retries": self.retries,
+            "throttled": self.throttled,
+            "serverErrors": self.server_errors,
+            "dropped": self.dropped,
+            "waitedSeconds": round(self.waited_seconds, 3),
+            "gaveUp": self.gave_up,
+            "byService": dict(sorted(self.by_service.items())),
+            "maxInFlight": dict(sorted(self.max_in_flight.items())),
+        }
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """The bounds of retrying (see :class:`m365gov.config.CollectSettings`)."""
+
+    max_attempts: int = 8
+    max_retry_wait: float = 180.0
+    retry_budget: float = 900.0
+    concurrency: int = 8
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+
+
+class ServiceGate:
+    """Shared state of one Graph service: a concurrency cap and a "closed until" time.
+
+    A 429 closes the gate for everyone using the service, which is what Graph asks for: usage
+    counts against the limit while throttled, so retrying harder only prolongs it.
+    """
+
+    def __init__(self, name: str, concurrency: int) -> None:
+        self.name = name
+        self._slots = asyncio.Semaphore(concurrency)
+        self._closed_until = 0.0
+        self.in_flight = 0
+
+    def close_for(self, seconds: float) -> None:
+        self._closed_until = max(self._closed_until, time.monotonic() + seconds)
+
+    async def wait_open(self) -> float:
+        waited = 0.0
+        while (delay := self._closed_until - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+            waited += delay
+        return waited
+
+
+class RetryBudgetExceeded(Exception):
+    """The run has waited on throttling for longer than its budget allows."""
+
+
+class ThrottleAwareRetryHandler(BaseMiddleware):
+    """The middleware that sits where msgraph-sdk's RetryHandler would (see the module docstring)."""
+
+    def __init__(self, policy: RetryPolicy, stats: RequestStats, *, rng: random.Random | None = None) -> None:
+        super().__init__()
+        self.policy = policy
+        self.stats = stats
+        self._gates: dict[str, ServiceGate] = {}
+        self._rng = rng or random.Random()
+
+    def gate(self, service: str) -> ServiceGate:
+        gate = self._gates.get(service)
+        if gate is None:
+            gate = self._gates[service] = ServiceGate(service, self.policy.concurrency)
+        return gate
+
+    async def send(self, request: httpx.Request, transport: httpx.AsyncBaseTransport) -> httpx.Response:
+        service = service_of(request.url)
+        gate = self.gate(service)
+        saved_options = request.extensions.get(_REQUEST_OPTIONS_KEY)
+        attempt = 0
+        while True:
+            attempt += 1
+            if saved_options is not None:
+                request.extensions[_REQUEST_OPTIONS_KEY] = saved_options
+            self._account_wait(await gate.wait_open())
+            async with gate._slots:
+                gate.in_flight += 1
+                self.stats.max_in_flight[service] = max(self.stats.max_in_flight[service], gate.in_flight)
+                self.stats.requests += 1
+                self.stats.by_service[service] += 1
+                try:
+                    response = await super().send(request, transport)
+                    await response.aread()
+                except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ConnectError) as exc:
+                    self.stats.dropped += 1
+                    if attempt >= self.policy.max_attempts:
+                        self.stats.gave_up += 1
+                        raise
+                    delay = self._backoff(attempt)
+                    error: BaseException | None = exc
+                    response = None
+                else:
+                    error = None
+                finally:
+                    gate.in_flight -= 1
+            if response is not None:
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                if response.status_code == 429:
+                    self.stats.throttled += 1
+                else:
+                    self.stats.server_errors += 1
+                asked = parse_retry_after(response.headers.get("Retry-After"))
+                delay = asked if asked is not None else self._backoff(attempt)
+                if attempt >= self.policy.max_attempts or delay > self.policy.max_retry_wait:
+                    self.stats.gave_up += 1
+                    return response
+            if self.stats.waited_seconds + delay > self.policy.retry_budget:
+                self.stats.gave_up += 1
+                if response is not None:
+                    return response
+                raise RetryBudgetExceeded(f"retry budget of {self.policy.retry_budget:.0f} s spent") from error
+            self.stats.retries += 1
+            if response is not None and response.status_code == 429:
+                gate.close_for(delay)  # everyone on this service waits; wait_open() sleeps for us
+            else:
+                await asyncio.sleep(delay)
+                self._account_wait(delay)
+
+    def _account_wait(self, seconds: float) -> None:
+        self.stats.waited_seconds += seconds
+
+    def _backoff(self, attempt: int) -> float:
+        base = min(self.policy.backoff_cap, self.policy.backoff_base * 2 ** (attempt - 1))
+        return base * (0.5 + self._rng.random() / 2)

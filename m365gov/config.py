@@ -1,0 +1,240 @@
+"""The tenant configuration file (``m365gov.toml``).
+
+Read with tomllib and checked against the shipped JSON Schema, so that a typo in a key is an error
+with its location rather than a silently ignored setting. Paths are resolved against the file's own
+directory, so a config works the same from any working directory (CI runners included).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from m365gov.errors import InputError
+from m365gov.schemas import validate
+
+# Known clouds: Graph host and login host (graph.md §2.8, §8.1). "Bleu" and any future sovereign
+# endpoint are just another base URL, given in full.
+CLOUDS: Mapping[str, tuple[str, str]] = {
+    "global": ("https://graph.microsoft.com", "login.microsoftonline.com"),
+    "usgov": ("https://graph.microsoft.us", "login.microsoftonline.us"),
+    "usgov-dod": ("https://dod-graph.microsoft.us", "login.microsoftonline.us"),
+    "china": ("https://microsoftgraph.chinacloudapi.cn", "login.chinacloudapi.cn"),
+}
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    """Where Graph is and which token scope it wants.
+
+    Attributes:
+        base_url: v1.0 root without trailing slash (``https://graph.microsoft.com/v1.0``).
+        beta_url: beta root, derived from the same host.
+        scope: the ``.default`` scope for app-only tokens.
+        authority: the login host for this cloud.
+    """
+
+    base_url: str = "https://graph.microsoft.com/v1.0"
+    beta_url: str = "https://graph.microsoft.com/beta"
+    scope: str = "https://graph.microsoft.com/.default"
+    authority: str = "login.microsoftonline.com"
+
+    @property
+    def host(self) -> str:
+        return urlparse(self.base_url).hostname or ""
+
+    @property
+    def is_loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """How to obtain tokens. Holds *names* of secrets (environment variables, files), never values."""
+
+    mode: str = "certificate"
+    client_id: str | None = None
+    certificate_path: Path | None = None
+    certificate_password_env: str | None = None
+    client_secret_env: str = "M365GOV_CLIENT_SECRET"
+    managed_identity_client_id: str | None = None
+    token_file: Path | None = None
+    authority: str | None = None
+
+
+@dataclass(frozen=True)
+class CollectSettings:
+    """Politeness and robustness of collection (graph.md §7).
+
+    Attributes:
+        sources: restrict collection to these sources (empty: what the enabled policies need).
+        concurrency: requests in flight per Graph service (identity, reports, call records…).
+        max_attempts: tries per request, first one included, on 429/503/504 or a dropped connection.
+        max_retry_wait: a Retry-After longer than this gives up on the request (source ``throttled``).
+        retry_budget: total seconds the run may spend waiting on throttling before giving up.
+        timeout: seconds per HTTP request.
+    """
+
+    sources: tuple[str, ...] = ()
+    concurrency: int = 8
+    max_attempts: int = 8
+    max_retry_wait: float = 180.0
+    retry_budget: float = 900.0
+    timeout: float = 100.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """A whole ``m365gov.toml``.
+
+    Attributes:
+        path: the file it came from (``None`` for built-in configs such as the demo's).
+        tenant_id: the Entra tenant.
+        graph / auth / collect: see their classes.
+        policy_paths: policy files or directories; empty means the shipped set.
+        disabled_policies: policy ids switched off for this tenant.
+        parameters: per-policy parameter overrides, checked against the policies when compiled.
+        waivers_file: the waivers file, if any.
+        raw: the parsed TOML, for sections that later features read.
+    """
+
+    tenant_id: str
+    path: Path | None = None
+    graph: GraphSettings = field(default_factory=GraphSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    collect: CollectSettings = field(default_factory=CollectSettings)
+    policy_paths: tuple[Path, ...] = ()
+    disabled_policies: frozenset[str] = frozenset()
+    parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    waivers_file: Path | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def display_path(self) -> str:
+        return str(self.path) if self.path else "(built-in configuration)"
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, validate and resolve a config file; problems are :class:`InputError` (exit 2)."""
+    p = Path(path)
+    try:
+        raw_bytes = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            "configuration file not found (create one with `m365gov init`)", file=str(path)
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read configuration: {exc.strerror}", file=str(path)) from None
+    try:
+        doc = tomllib.loads(raw_bytes.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("configuration is not UTF-8 text", file=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line = int(m.group(1)) if m else None
+        reason = msg[: m.start()].strip() if m else msg
+        raise InputError(f"invalid TOML: {reason}", file=str(path), line=line) from None
+    return config_from_mapping(doc, path=p)
+
+
+def config_from_mapping(doc: Mapping[str, Any], *, path: Path | None = None) -> Config:
+    """Build a :class:`Config` from an already-parsed mapping (the demo builds one in memory)."""
+    file = str(path) if path else None
+    validate("config", doc, file=file)
+    base = path.parent if path else Path.cwd()
+    graph = _graph_settings(doc.get("graph", {}), file)
+    a = doc.get("auth", {"mode": "certificate"})
+    auth = AuthSettings(
+        mode=a["mode"],
+        client_id=a.get("client_id"),
+        certificate_path=_resolve(base, a.get("certificate_path")),
+        certificate_password_env=a.get("certificate_password_env"),
+        client_secret_env=a.get("client_secret_env", "M365GOV_CLIENT_SECRET"),
+        managed_identity_client_id=a.get("managed_identity_client_id"),
+        token_file=_resolve(base, a.get("token_file")),
+        authority=a.get("authority"),
+    )
+    if auth.mode == "emulator" and not graph.is_loopback:
+        raise InputError(
+            "auth mode 'emulator' (a static test token) is only allowed with a loopback Graph endpoint, "
+            f"not {graph.base_url}",
+            file=file,
+            pointer="/auth/mode",
+        )
+    if auth.mode in ("certificate", "client_secret", "workload_identity", "device_code") and not auth.client_id:
+        raise InputError(f"auth mode {auth.mode!r} needs client_id", file=file, pointer="/auth")
+    if auth.mode == "certificate" and auth.certificate_path is None:
+        raise InputError("auth mode 'certificate' needs certificate_path", file=file, pointer="/auth")
+    c = doc.get("collect", {})
+    defaults = CollectSettings()
+    collect = CollectSettings(
+        sources=tuple(c.get("sources", ())),
+        concurrency=c.get("concurrency", defaults.concurrency),
+        max_attempts=c.get("max_attempts", defaults.max_attempts),
+        max_retry_wait=float(c.get("max_retry_wait", defaults.max_retry_wait)),
+        retry_budget=float(c.get("retry_budget", defaults.retry_budget)),
+        timeout=float(c.get("timeout", defaults.timeout)),
+    )
+    pol = doc.get("policies", {})
+    return Config(
+        tenant_id=doc["tenant_id"],
+        path=path,
+        graph=graph,
+        auth=auth,
+        collect=collect,
+        policy_paths=tuple(p for p in (_resolve(base, x) for x in pol.get("paths", ())) if p),
+        disabled_policies=frozenset(pol.get("disabled", ())),
+        parameters=doc.get("parameters", {}),
+        waivers_file=_resolve(base, doc.get("waivers", {}).get("file")),
+        raw=doc,
+    )
+
+
+def graph_settings_for(endpoint: str, scope: str | None = None) -> GraphSettings:
+    """Settings for a cloud name or a base URL (``http`` only on loopback, as msgraph-sdk requires)."""
+    return _graph_settings({"endpoint": endpoint, **({"scope": scope} if scope else {})}, None)
+
+
+def _graph_settings(g: Mapping[str, Any], file: str | None) -> GraphSettings:
+    endpoint = g.get("endpoint", "global")
+    if endpoint in CLOUDS:
+        root, authority = CLOUDS[endpoint]
+    else:
+        u = urlparse(endpoint)
+        if u.scheme not in ("http", "https") or not u.hostname:
+            raise InputError(
+                f"graph endpoint {endpoint!r}: expected one of {', '.join(CLOUDS)} or a URL such as "
+                "https://graph.example/v1.0",
+                file=file,
+                pointer="/graph/endpoint",
+            )
+        if u.scheme == "http" and u.hostname not in LOOPBACK_HOSTS:
+            raise InputError(
+                "graph endpoint: plain http is only allowed on 127.0.0.1/localhost (use https)",
+                file=file,
+                pointer="/graph/endpoint",
+            )
+        path = u.path.rstrip("/")
+        if path.endswith(("/v1.0", "/beta")):
+            path = path.rsplit("/", 1)[0]
+        root = f"{u.scheme}://{u.netloc}{path}"
+        authority = "login.microsoftonline.com"
+    host_root = urlparse(root)
+    scope = g.get("scope") or f"{host_root.scheme}://{host_root.hostname}/.default"
+    if endpoint not in CLOUDS and urlparse(root).hostname in LOOPBACK_HOSTS and "scope" not in g:
+        scope = "https://graph.microsoft.com/.default"
+    return GraphSettings(base_url=f"{root}/v1.0", beta_url=f"{root}/beta", scope=scope, authority=authority)
+
+
+def _resolve(base: Path, value: str | None) -> Path | None:
+    if not value:
+        return None
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else base / p

@@ -1,0 +1,15 @@
+"""The results JSON itself, as the machine-readable report."""
+
+from __future__ import annotations
+
+from m365gov.jsonio import dumps
+from m365gov.render.base import Renderer, RenderOptions, Results
+
+
+class JsonRenderer(Renderer):
+    name = "json"
+    extension = "json"
+    description = "results JSON (m365gov/results@1): every finding with observed and expected values"
+
+    def render(self, results: Results, options: RenderOptions) -> str:
+        return dumps(dict(results))
