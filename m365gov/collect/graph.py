@@ -75,7 +75,9 @@ class GraphSession:
         policy: RetryPolicy | None = None,
         stats: RequestStats | None = None,
         timeout: float = 100.0,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """``transport`` replaces the network (``httpx.MockTransport``) for single-exchange unit tests."""
         from kiota_authentication_azure.azure_identity_authentication_provider import (
             AzureIdentityAuthenticationProvider,
         )
@@ -116,6 +118,7 @@ class GraphSession:
             http2=https,
             headers={"x-ms-throttle-priority": "Low"},
             limits=httpx.Limits(max_connections=max(10, self.policy.concurrency * 8)),
+            transport=transport,
         )
         http = GraphClientFactory.create_with_custom_middleware(middleware, client=http)
         # allowed_hosts limits the bearer token to the Graph host; the report download's

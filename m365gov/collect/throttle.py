@@ -145,11 +145,13 @@ class ServiceGate:
         self._closed_until = max(self._closed_until, time.monotonic() + seconds)
 
     async def wait_open(self) -> float:
-        waited = 0.0
+        """Sleep until the gate reopens; return the seconds actually waited."""
+        if self._closed_until <= time.monotonic():
+            return 0.0
+        start = time.monotonic()
         while (delay := self._closed_until - time.monotonic()) > 0:
             await asyncio.sleep(delay)
-            waited += delay
-        return waited
+        return time.monotonic() - start
 
 
 class RetryBudgetExceeded(Exception):
@@ -223,8 +225,9 @@ class ThrottleAwareRetryHandler(BaseMiddleware):
             if response is not None and response.status_code == 429:
                 gate.close_for(delay)  # everyone on this service waits; wait_open() sleeps for us
             else:
+                start = time.monotonic()
                 await asyncio.sleep(delay)
-                self._account_wait(delay)
+                self._account_wait(time.monotonic() - start)
 
     def _account_wait(self, seconds: float) -> None:
         self.stats.waited_seconds += seconds

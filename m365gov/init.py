@@ -1,0 +1,61 @@
+"""``m365gov init``: a commented example configuration, safe to start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from m365gov.errors import InputError
+from m365gov.jsonio import atomic_write_text
+
+EXAMPLE_CONFIG = """\
+# m365gov.toml — configuration of one Microsoft 365 tenant.
+# Secrets never go in this file: they come from the environment or a certificate file.
+
+# The Entra tenant id (Entra admin centre → Overview → Tenant ID).
+tenant_id = "00000000-0000-0000-0000-000000000000"
+
+[graph]
+# global (graph.microsoft.com), usgov, usgov-dod, china, or a base URL for a sovereign
+# cloud or the local emulator (plain http only on 127.0.0.1).
+endpoint = "global"
+
+[auth]
+# certificate (preferred for a server) | client_secret | managed_identity (an Azure VM or
+# Automation account) | workload_identity (CI: GitHub Actions / GitLab OIDC, no stored secret)
+# | device_code (a person at a desk) | emulator (static test token; loopback endpoints only).
+mode = "certificate"
+client_id = "11111111-1111-1111-1111-111111111111"
+# PEM file holding the RSA private key and the certificate registered on the app.
+certificate_path = "/etc/m365gov/m365gov-app.pem"
+# certificate_password_env = "M365GOV_CERT_PASSWORD"   # name of the variable, not the password
+# client_secret_env = "M365GOV_CLIENT_SECRET"           # for mode = "client_secret"
+# token_file = "/var/run/secrets/azure/tokens/azure-identity-token"   # workload_identity
+
+[collect]
+# Requests in flight per Graph service; throttling (429) slows everyone on that service down.
+concurrency = 8
+# Give up on a request after this many tries, or when asked to wait longer than max_retry_wait.
+max_attempts = 8
+max_retry_wait = 180
+retry_budget = 900
+
+[policies]
+# paths = ["policies", "local-policies"]   # default: the set shipped with m365gov
+# disabled = ["RES-008"]
+
+# Per-policy parameter overrides (see `m365gov policies show RES-003`).
+# [parameters.RES-003]
+# allowedUsageLocations = ["FR"]
+# [parameters.RES-004]
+# centralLocation = "FRA"   # the tenant's default geography, from the admin centre's Data location page
+
+[waivers]
+# file = "waivers.json"   # accepted risks: policy, resources, reason, approvedBy, expiresOn
+"""
+
+
+def write_example_config(path: Path, *, force: bool = False) -> None:
+    """Write :data:`EXAMPLE_CONFIG`; refuse to overwrite unless ``force`` (nothing lost)."""
+    if path.exists() and not force:
+        raise InputError("already exists; use --force to overwrite it", file=str(path))
+    atomic_write_text(path, EXAMPLE_CONFIG)

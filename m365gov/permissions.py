@@ -1,0 +1,31 @@
+"""Least privilege: the Graph application permissions the enabled policies need.
+
+Generated from the sources each policy reads (graph.md §1), never maintained by hand, so that the
+list cannot drift from what collection actually calls.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from m365gov.config import Config
+from m365gov.pipeline import collection_plan, compile_policies
+
+
+def required_permissions(config: Config | None, policy_paths: Sequence[Path] = ()) -> dict[str, list[str]]:
+    """Permission → the sources (and their policies) that need it, sorted by permission."""
+    from m365gov.collect.registry import SOURCES, with_dependencies
+
+    policies = compile_policies(config, policy_paths)
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for p in policies:
+        for source in collection_plan([p])[0]:
+            by_source[source].append(p.id)
+    out: dict[str, list[str]] = defaultdict(list)
+    for source in with_dependencies(by_source):
+        for perm in SOURCES[source].permissions:
+            ids = by_source.get(source) or ["dependency"]
+            out[perm].append(f"{source} ({', '.join(ids)})")
+    return dict(sorted(out.items()))

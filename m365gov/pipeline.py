@@ -1,0 +1,106 @@
+"""The library behind the commands: load policies, plan and run a collection, evaluate.
+
+Everything the CLI does is callable from here, so a scheduler or a notebook gets the same behaviour
+as ``m365gov audit``. Nothing in this module imports msgraph: collection is imported only when a
+collection runs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from m365gov.config import Config
+from m365gov.errors import InputError
+from m365gov.policy import CompiledPolicy, PolicySet, evaluate, load_policies
+from m365gov.results import Results
+from m365gov.snapshot.model import Snapshot
+from m365gov.views import VIEWS
+
+if TYPE_CHECKING:
+    from m365gov.collect.base import ProgressHook
+    from m365gov.collect.runner import Collection
+
+
+def shipped_policy_dir() -> Path:
+    """The policy set that ships with m365gov (``policies/`` beside the package)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "shipped_policies", here.parent / "policies"):
+        if candidate.is_dir():
+            return candidate
+    raise InputError("the shipped policies were not found; pass --policies PATH")
+
+
+def load_policy_set(paths: Sequence[Path] = ()) -> PolicySet:
+    """Load policy files or directories (the shipped set when none are given)."""
+    return load_policies(list(paths) or [shipped_policy_dir()], VIEWS)
+
+
+def compile_policies(config: Config | None, paths: Sequence[Path] = ()) -> list[CompiledPolicy]:
+    """Load and compile the enabled policies with the tenant's parameter overrides."""
+    chosen = list(paths) or (list(config.policy_paths) if config else [])
+    policy_set = load_policy_set(chosen)
+    if config is None:
+        return policy_set.compile()
+    return policy_set.compile(
+        overrides=config.parameters,
+        disabled=config.disabled_policies,
+        config_file=config.display_path,
+    )
+
+
+def collection_plan(policies: Sequence[CompiledPolicy]) -> tuple[list[str], dict[str, frozenset[str]]]:
+    """Which sources the policies need, and which raw properties each must ``$select``.
+
+    A policy needs its view's sources (required and optional), the tenant view's when it has an
+    applicability condition, and whatever its ``requires.sources`` names. Properties come from the
+    first segment of every field path a policy reads, through the view's documented
+    ``source_fields``; fields a view computes from nothing raw add nothing.
+    """
+    sources: dict[str, None] = {}
+    select: dict[str, set[str]] = defaultdict(set)
+    for p in policies:
+        for view_name, paths in p.fields_read().items():
+            view = VIEWS[view_name]
+            sources.update(dict.fromkeys((*view.sources, *view.optional_sources)))
+            for path in paths:
+                spec = view.fields.get(_first_segment(path))
+                for qualified in spec.source_fields if spec else ():
+                    source, _, prop = qualified.partition(".")
+                    select[source].add(prop)
+        sources.update(dict.fromkeys(p.policy.requires.sources))
+    return list(sources), {k: frozenset(v) for k, v in select.items()}
+
+
+def _first_segment(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def collect_snapshot(
+    config: Config,
+    credential: Any,
+    policies: Sequence[CompiledPolicy],
+    *,
+    as_of: Any = None,
+    progress: ProgressHook | None = None,
+) -> Collection:
+    """Collect what ``policies`` need (or the sources the config names)."""
+    from m365gov.collect.runner import collect
+
+    sources, select = collection_plan(policies)
+    if config.collect.sources:
+        sources = list(config.collect.sources)
+    return collect(config, credential, sources=sources, select=select, as_of=as_of, progress=progress)
+
+
+def audit_snapshot(
+    snapshot: Snapshot, policies: Sequence[CompiledPolicy], *, waivers_file: Path | None = None
+) -> Results:
+    """Evaluate a snapshot (pure: the snapshot's collection time is "now")."""
+    from m365gov.waivers import load_waivers
+
+    policy_ids = [p.id for p in policies]
+    waivers = load_waivers(waivers_file, policy_ids=policy_ids) if waivers_file else ()
+    return evaluate(snapshot, policies, views=VIEWS, waivers=waivers)
