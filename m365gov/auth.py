@@ -80,7 +80,7 @@ def credential_for(config: Config) -> TokenCredentialLike:
                     pointer="/auth/certificate_password_env",
                 )
             password = value.encode()
-        return identity.CertificateCredential(  # type: ignore[no-any-return]
+        return identity.CertificateCredential(
             config.tenant_id,
             a.client_id,
             certificate_path=str(a.certificate_path),
@@ -96,11 +96,11 @@ def credential_for(config: Config) -> TokenCredentialLike:
                 file=file,
                 pointer="/auth/client_secret_env",
             )
-        return identity.ClientSecretCredential(  # type: ignore[no-any-return]
+        return identity.ClientSecretCredential(
             config.tenant_id, a.client_id, secret, authority=authority
         )
     if a.mode == "managed_identity":
-        return identity.ManagedIdentityCredential(  # type: ignore[no-any-return]
+        return identity.ManagedIdentityCredential(
             client_id=a.managed_identity_client_id
         )
     if a.mode == "workload_identity":
@@ -110,13 +110,13 @@ def credential_for(config: Config) -> TokenCredentialLike:
             raise InputError(
                 "workload identity needs token_file or $AZURE_FEDERATED_TOKEN_FILE", file=file, pointer="/auth"
             )
-        return identity.WorkloadIdentityCredential(  # type: ignore[no-any-return]
+        return identity.WorkloadIdentityCredential(
             tenant_id=config.tenant_id, client_id=a.client_id, token_file_path=str(token_file),
             authority=authority,
         )
     if a.mode == "device_code":
         assert a.client_id is not None
-        return identity.DeviceCodeCredential(  # type: ignore[no-any-return]
+        return identity.DeviceCodeCredential(
             client_id=a.client_id, tenant_id=config.tenant_id, authority=authority
         )
     raise InputError(f"unknown auth mode {a.mode!r}", file=file, pointer="/auth/mode")

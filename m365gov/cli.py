@@ -295,16 +295,26 @@ def policies_validate(paths: tuple[Path, ...]) -> None:
 
 @policies.command("show")
 @click.argument("policy_id")
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--policies", "policy_paths", multiple=True, type=click.Path(exists=True, path_type=Path))
-def policies_show(policy_id: str, policy_paths: tuple[Path, ...]) -> None:
-    """Print one policy with its conditions, parameters and what it needs."""
+@click.option("--json", "as_json", is_flag=True, help="Print the policy file itself.")
+def policies_show(policy_id: str, config_path: Path | None, policy_paths: tuple[Path, ...], as_json: bool) -> None:
+    """Print one policy: what it judges, its conditions with the tenant's parameter values, what it needs."""
+    from m365gov.config import load_config
     from m365gov.jsonio import dumps, read_json
-    from m365gov.pipeline import load_policy_set
+    from m365gov.pipeline import compile_policies
+    from m365gov.policy.describe import describe_policy
 
-    policy = load_policy_set(policy_paths).get(policy_id)
-    if policy is None:
-        raise InputError(f"no policy {policy_id!r}; see `m365gov policies list`")
-    click.echo(dumps(read_json(policy.file)) if policy.file else policy.title, nl=False)
+    config = load_config(config_path) if config_path else None
+    selection = compile_policies(config, policy_paths)
+    compiled = next((p for p in selection.enabled if p.id == policy_id), None)
+    if compiled is None:
+        state = "is disabled" if policy_id in selection.known_ids else "does not exist"
+        raise InputError(f"policy {policy_id!r} {state}; see `m365gov policies list`")
+    if as_json and compiled.policy.file:
+        click.echo(dumps(read_json(compiled.policy.file)), nl=False)
+    else:
+        click.echo(describe_policy(compiled), nl=False)
 
 
 # -- init -----------------------------------------------------------------------------------

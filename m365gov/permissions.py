@@ -20,7 +20,7 @@ def required_permissions(config: Config | None, policy_paths: Sequence[Path] = (
 
     policies = compile_policies(config, policy_paths)
     by_source: dict[str, list[str]] = defaultdict(list)
-    for p in policies:
+    for p in policies.enabled:
         for source in collection_plan([p])[0]:
             by_source[source].append(p.id)
     out: dict[str, list[str]] = defaultdict(list)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,17 +39,33 @@ def load_policy_set(paths: Sequence[Path] = ()) -> PolicySet:
     return load_policies(list(paths) or [shipped_policy_dir()], VIEWS)
 
 
-def compile_policies(config: Config | None, paths: Sequence[Path] = ()) -> list[CompiledPolicy]:
+@dataclass(frozen=True)
+class PolicySelection:
+    """The policies a run judges with, and every policy id loaded.
+
+    Attributes:
+        enabled: the compiled, enabled policies (tenant parameters substituted).
+        known_ids: every loaded id, disabled ones included, so that a waiver for a policy the
+            config switched off is reported as unused rather than refused as a typo.
+    """
+
+    enabled: tuple[CompiledPolicy, ...]
+    known_ids: tuple[str, ...]
+
+
+def compile_policies(config: Config | None, paths: Sequence[Path] = ()) -> PolicySelection:
     """Load and compile the enabled policies with the tenant's parameter overrides."""
     chosen = list(paths) or (list(config.policy_paths) if config else [])
     policy_set = load_policy_set(chosen)
     if config is None:
-        return policy_set.compile()
-    return policy_set.compile(
-        overrides=config.parameters,
-        disabled=config.disabled_policies,
-        config_file=config.display_path,
-    )
+        compiled = policy_set.compile()
+    else:
+        compiled = policy_set.compile(
+            overrides=config.parameters,
+            disabled=config.disabled_policies,
+            config_file=config.display_path,
+        )
+    return PolicySelection(tuple(compiled), policy_set.ids)
 
 
 def collection_plan(policies: Sequence[CompiledPolicy]) -> tuple[list[str], dict[str, frozenset[str]]]:
@@ -81,7 +98,7 @@ def _first_segment(path: str) -> str:
 def collect_snapshot(
     config: Config,
     credential: Any,
-    policies: Sequence[CompiledPolicy],
+    policies: PolicySelection,
     *,
     as_of: Any = None,
     progress: ProgressHook | None = None,
@@ -89,18 +106,15 @@ def collect_snapshot(
     """Collect what ``policies`` need (or the sources the config names)."""
     from m365gov.collect.runner import collect
 
-    sources, select = collection_plan(policies)
+    sources, select = collection_plan(policies.enabled)
     if config.collect.sources:
         sources = list(config.collect.sources)
     return collect(config, credential, sources=sources, select=select, as_of=as_of, progress=progress)
 
 
-def audit_snapshot(
-    snapshot: Snapshot, policies: Sequence[CompiledPolicy], *, waivers_file: Path | None = None
-) -> Results:
+def audit_snapshot(snapshot: Snapshot, policies: PolicySelection, *, waivers_file: Path | None = None) -> Results:
     """Evaluate a snapshot (pure: the snapshot's collection time is "now")."""
     from m365gov.waivers import load_waivers
 
-    policy_ids = [p.id for p in policies]
-    waivers = load_waivers(waivers_file, policy_ids=policy_ids) if waivers_file else ()
-    return evaluate(snapshot, policies, views=VIEWS, waivers=waivers)
+    waivers = load_waivers(waivers_file, policy_ids=policies.known_ids) if waivers_file else ()
+    return evaluate(snapshot, policies.enabled, views=VIEWS, waivers=waivers)

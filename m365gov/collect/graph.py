@@ -89,7 +89,7 @@ class GraphSession:
             UserAgentHandler,
         )
         from kiota_http.middleware.options import UrlReplaceHandlerOption
-        from msgraph import GraphServiceClient
+        from msgraph.graph_service_client import GraphServiceClient
         from msgraph.graph_request_adapter import GraphRequestAdapter
         from msgraph_core import GraphClientFactory
         from msgraph_core.middleware import GraphTelemetryHandler
@@ -141,8 +141,9 @@ class GraphSession:
         from kiota_abstractions.api_error import APIError
         from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
+        adapter: Any = self.client.request_adapter
         try:
-            body = await self.client.request_adapter.send_primitive_async(
+            body = await adapter.send_primitive_async(
                 request_information, "bytes", {"XXX": ODataError}
             )
         except ODataError as exc:

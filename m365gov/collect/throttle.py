@@ -234,4 +234,4 @@ class ThrottleAwareRetryHandler(BaseMiddleware):
 
     def _backoff(self, attempt: int) -> float:
         base = min(self.policy.backoff_cap, self.policy.backoff_base * 2 ** (attempt - 1))
-        return base * (0.5 + self._rng.random() / 2)
+        return float(base * (0.5 + self._rng.random() / 2))

@@ -55,7 +55,7 @@ def _describe(err: Any) -> str:
     schema = err.schema if isinstance(err.schema, dict) else {}
     validator = err.validator
     if validator == "required":
-        return err.message.replace("is a required property", "is required here")
+        return str(err.message).replace("is a required property", "is required here")
     if validator == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
