@@ -1,0 +1,41 @@
+"""A local stand-in for Microsoft Graph serving a generated fictional town, for tests and the demo.
+
+There is no Microsoft 365 tenant on a developer's machine or in CI, so :class:`Emulator` serves the
+subset of Graph the collectors call (``$select``, ``$top``, absolute ``@odata.nextLink`` paging,
+``$filter``, ``$batch``) for a tenant built by :func:`generate_tenant`, and injects the faults real
+services produce (:class:`Faults`: latency, 429 with every ``Retry-After`` form, 503, dropped
+connections, 403). It imports nothing from ``collect``, ``policy`` or ``views``: a stand-in sharing
+code with what it tests would mirror its bugs.
+
+Typical use::
+
+    with Emulator(generate_tenant(seed=2026, users=350)) as emu:
+        ...  # point the client at emu.graph_url with any bearer token
+        emu.stats()
+"""
+
+from m365gov.emulator.defects import DEFECT_KINDS
+from m365gov.emulator.faults import Faults, ScriptedFault
+from m365gov.emulator.protocol import Request, Response
+from m365gov.emulator.routes import Context, RouteTable
+from m365gov.emulator.server import Emulator, serve
+from m365gov.emulator.stats import RequestRecord
+from m365gov.emulator.tenant import DEFAULT_NOW, Tenant, generate_tenant
+from m365gov.emulator.workspaces import COUNCIL_GROUP_ID
+
+__all__ = [
+    "COUNCIL_GROUP_ID",
+    "DEFAULT_NOW",
+    "DEFECT_KINDS",
+    "Context",
+    "Emulator",
+    "Faults",
+    "Request",
+    "RequestRecord",
+    "Response",
+    "RouteTable",
+    "ScriptedFault",
+    "Tenant",
+    "generate_tenant",
+    "serve",
+]

@@ -1,0 +1,16 @@
+"""The endpoint families the emulator serves, in matching order.
+
+Adding a family (usage reports, call records, Teams devices, online meetings, Key Vault…) is one
+module with a :class:`~m365gov.emulator.routes.RouteTable` and one line here.
+"""
+
+from __future__ import annotations
+
+from m365gov.emulator.routes import RouteTable
+
+
+def default_tables() -> tuple[RouteTable, ...]:
+    """Route tables of every implemented family (imported here, lazily, to keep imports acyclic)."""
+    from m365gov.emulator import batch, control, graph
+
+    return (control.ROUTES, graph.ROUTES, batch.ROUTES)
