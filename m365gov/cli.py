@@ -80,7 +80,7 @@ def main(verbose: int) -> None:
 
 
 @main.command()
-@click.option("--users", default=350, show_default=True, type=click.IntRange(20, 200_000), help="Size of the town.")
+@click.option("--users", default=350, show_default=True, type=click.IntRange(80, 200_000), help="Size of the town.")
 @click.option("--seed", default=2026, show_default=True, type=int, help="Seed of the generated town.")
 @click.option(
     "-o", "--output-dir", default="reports/demo", show_default=True, type=click.Path(file_okay=False, path_type=Path)
@@ -357,7 +357,7 @@ def emulator() -> None:
 
 @emulator.command("serve")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--users", default=350, show_default=True, type=click.IntRange(20, 200_000))
+@click.option("--users", default=350, show_default=True, type=click.IntRange(80, 200_000))
 @click.option("--seed", default=2026, show_default=True, type=int)
 @click.option(
     "--latency", default=0.0, show_default=True, type=click.FloatRange(0, 10), help="Seconds added to each request."
@@ -379,18 +379,17 @@ def emulator_serve(
     forbid: tuple[str, ...],
 ) -> None:
     """Serve the generated town on 127.0.0.1 until Ctrl-C."""
+    from m365gov.emulator import Faults
     from m365gov.emulator.server import serve
 
-    serve(
-        seed=seed,
-        users=users,
-        port=port,
+    faults = Faults(
         latency=latency,
         throttle_rate=throttle_rate,
         error_503_rate=error_rate,
         drop_rate=drop_rate,
-        forbidden=forbid,
+        forbidden=frozenset(forbid),
     )
+    serve(seed=seed, users=users, port=port, faults=faults)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: Python and contextlib assign __traceback__ on raise
 class InputError(Exception):
     """Bad input that the user must fix.
 

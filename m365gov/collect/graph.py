@@ -32,7 +32,7 @@ MAX_PAGES = 100_000
 BATCH_LIMIT = 20
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: Python and contextlib assign __traceback__ on raise
 class GraphError(Exception):
     """A Graph request that failed for good (after retries).
 
@@ -89,8 +89,8 @@ class GraphSession:
             UserAgentHandler,
         )
         from kiota_http.middleware.options import UrlReplaceHandlerOption
-        from msgraph.graph_service_client import GraphServiceClient
         from msgraph.graph_request_adapter import GraphRequestAdapter
+        from msgraph.graph_service_client import GraphServiceClient
         from msgraph_core import GraphClientFactory
         from msgraph_core.middleware import GraphTelemetryHandler
 

@@ -118,6 +118,9 @@ class _Report:
         line.append(f"  [{', '.join(parts) or self.t['no_findings']}]", style="dim")
         self.c.print(line)
         shown = [f for f in findings if f["status"] != PASS] or (findings[:1] if p.get("threshold") else [])
+        expected = next(((f.get("expected") or {}).get("text") for f in shown if f.get("expected")), None)
+        if expected and verdict in (FAIL, WAIVED):
+            self.c.print(Text(f"     {self.t['expected']}: {one_line(expected, 300)}", style="dim"))
         for f in shown[: self.o.max_items]:
             self._finding(f)
         if len(shown) > self.o.max_items:
@@ -142,13 +145,10 @@ class _Report:
                 line.append(f": {one_line(f['detail'], 300)}", style="dim")
             self.c.print(line)
             return
-        observed = f.get("observed") or {}
+        observed = {k: v for k, v in (f.get("observed") or {}).items() if v != name}
         if observed:
             shown = ", ".join(f"{k}={one_line(v, 80)}" for k, v in observed.items())
             line.append(f"  {self.t['observed']}: {shown}")
-        expected = (f.get("expected") or {}).get("text")
-        if expected:
-            line.append(f"  {self.t['expected']}: {one_line(expected, 160)}", style="dim")
         self.c.print(line)
         waiver = f.get("waiver")
         if waiver:

@@ -27,7 +27,10 @@ def test_emulator_mode_builds_the_static_credential() -> None:
 def test_a_missing_client_secret_variable_is_named_not_shown(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("M365GOV_TEST_SECRET", raising=False)
     config = config_from_mapping(
-        {"tenant_id": "t", "auth": {"mode": "client_secret", "client_id": "c", "client_secret_env": "M365GOV_TEST_SECRET"}}
+        {
+            "tenant_id": "t",
+            "auth": {"mode": "client_secret", "client_id": "c", "client_secret_env": "M365GOV_TEST_SECRET"},
+        }
     )
     with pytest.raises(InputError, match="M365GOV_TEST_SECRET"):
         credential_for(config)
@@ -36,7 +39,10 @@ def test_a_missing_client_secret_variable_is_named_not_shown(monkeypatch: pytest
 def test_a_client_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("M365GOV_TEST_SECRET", "canary-secret-value")
     config = config_from_mapping(
-        {"tenant_id": "t", "auth": {"mode": "client_secret", "client_id": "c", "client_secret_env": "M365GOV_TEST_SECRET"}}
+        {
+            "tenant_id": "t",
+            "auth": {"mode": "client_secret", "client_id": "c", "client_secret_env": "M365GOV_TEST_SECRET"},
+        }
     )
     cred = credential_for(config)
     assert type(cred).__name__ == "ClientSecretCredential"
@@ -45,7 +51,10 @@ def test_a_client_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPa
 
 def test_a_missing_certificate_file_is_reported(tmp_path: Path) -> None:
     config = config_from_mapping(
-        {"tenant_id": "t", "auth": {"mode": "certificate", "client_id": "c", "certificate_path": str(tmp_path / "no.pem")}}
+        {
+            "tenant_id": "t",
+            "auth": {"mode": "certificate", "client_id": "c", "certificate_path": str(tmp_path / "no.pem")},
+        }
     )
     with pytest.raises(InputError, match="certificate file not found"):
         credential_for(config)

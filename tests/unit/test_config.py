@@ -72,7 +72,7 @@ def test_a_wrong_type_says_what_was_expected(tmp_path: Path) -> None:
 
 def test_plain_http_is_only_allowed_on_loopback(tmp_path: Path) -> None:
     path = _write(tmp_path, 'tenant_id = "t"\n[graph]\nendpoint = "http://graph.example/v1.0"\n')
-    with pytest.raises(InputError, match="127.0.0.1"):
+    with pytest.raises(InputError, match=r"127\.0\.0\.1"):
         load_config(path)
 
 
@@ -89,7 +89,11 @@ def test_the_emulator_credential_is_refused_for_a_real_endpoint(tmp_path: Path) 
         ("global", "https://graph.microsoft.com/v1.0", "https://graph.microsoft.com/.default"),
         ("usgov", "https://graph.microsoft.us/v1.0", "https://graph.microsoft.us/.default"),
         ("china", "https://microsoftgraph.chinacloudapi.cn/v1.0", "https://microsoftgraph.chinacloudapi.cn/.default"),
-        ("https://graph.sovereign.example/v1.0/", "https://graph.sovereign.example/v1.0", "https://graph.sovereign.example/.default"),
+        (
+            "https://graph.sovereign.example/v1.0/",
+            "https://graph.sovereign.example/v1.0",
+            "https://graph.sovereign.example/.default",
+        ),
         ("http://127.0.0.1:8765/v1.0", "http://127.0.0.1:8765/v1.0", "https://graph.microsoft.com/.default"),
     ],
 )

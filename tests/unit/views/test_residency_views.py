@@ -11,8 +11,13 @@ ORG = [{"id": "t1", "displayName": "Ville", "countryLetterCode": "FR"}]
 
 
 def _sku(part: str, consumed: int = 5, status: str = "Enabled") -> dict[str, object]:
-    return {"skuId": part, "skuPartNumber": part, "capabilityStatus": status, "consumedUnits": consumed,
-            "prepaidUnits": {"enabled": 10}}
+    return {
+        "skuId": part,
+        "skuPartNumber": part,
+        "capabilityStatus": status,
+        "consumedUnits": consumed,
+        "prepaidUnits": {"enabled": 10},
+    }
 
 
 def test_a_tenant_with_an_assigned_multi_geo_subscription_is_multi_geo() -> None:
@@ -42,7 +47,14 @@ def test_sites_expose_their_data_location_code() -> None:
 def test_teams_regions_map_display_names_to_codes_and_eur_is_not_france() -> None:
     (org,) = TeamsRegionView().build(make_snapshot({"teamwork": {"id": "teamwork", "region": "France"}}))
     users = UserTeamsRegionsView().build(
-        make_snapshot({"userTeamwork": [{"userId": "u", "region": "Europe and MiddleEast"}, {"userId": "v", "region": "Atlantis"}]})
+        make_snapshot(
+            {
+                "userTeamwork": [
+                    {"userId": "u", "region": "Europe and MiddleEast"},
+                    {"userId": "v", "region": "Atlantis"},
+                ]
+            }
+        )
     )
     assert org["regionCode"] == "FRA"
     assert [u["regionCode"] for u in users] == ["EUR", None]

@@ -8,7 +8,11 @@ from tests.support.snapshots import make_snapshot
 E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900"
 MG = "41eda15d-6b52-453b-906f-bc4a5b25a26b"
 SKUS = [{"skuId": E3, "skuPartNumber": "ENTERPRISEPACK"}, {"skuId": MG, "skuPartNumber": "OFFICE365_MULTIGEO"}]
-TEAMS_ON = {"service": "TeamspaceAPI", "capabilityStatus": "Enabled", "servicePlanId": "57ff2da0-773e-42df-b2af-ffb7a2317929"}
+TEAMS_ON = {
+    "service": "TeamspaceAPI",
+    "capabilityStatus": "Enabled",
+    "servicePlanId": "57ff2da0-773e-42df-b2af-ffb7a2317929",
+}
 
 
 def _user(**kw: object) -> dict[str, object]:
