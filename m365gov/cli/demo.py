@@ -1,0 +1,30 @@
+"""``m365gov demo``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from m365gov.cli.app import main
+
+
+@main.command()
+@click.option("--users", default=350, show_default=True, type=click.IntRange(80, 200_000), help="Size of the town.")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Seed of the generated town.")
+@click.option(
+    "-o", "--output-dir", default="reports/demo", show_default=True, type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+def demo(users: int, seed: int, output_dir: Path, lang: str) -> None:
+    """Run the whole pipeline on a built-in fictional town.
+
+    Starts the local Microsoft 365 stand-in on a free loopback port, collects from it through the
+    real msgraph-sdk, evaluates the shipped policies, prints the report and writes the snapshot and
+    the results under OUTPUT_DIR. The town has defects on purpose: the demo always exits 0 and is
+    not a CI gate.
+    """
+    from m365gov.demo import run_demo
+
+    run_demo(output_dir, users=users, seed=seed, lang=lang, color=sys.stdout.isatty())

@@ -1,0 +1,32 @@
+"""``m365gov init`` and ``m365gov permissions``: getting a tenant ready."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from m365gov.cli.app import main
+
+
+@main.command()
+@click.argument("path", default="m365gov.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented example configuration to PATH."""
+    from m365gov.init import write_example_config
+
+    write_example_config(path, force=force)
+    click.echo(f"wrote {path}: fill in tenant_id and [auth], then run `m365gov collect -c {path} -o snapshot.json`")
+
+@main.command()
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--policies", "policy_paths", multiple=True, type=click.Path(exists=True, path_type=Path))
+def permissions(config_path: Path | None, policy_paths: tuple[Path, ...]) -> None:
+    """The least-privilege Graph application permissions the enabled policies need (all read-only)."""
+    from m365gov.config import load_config
+    from m365gov.permissions import required_permissions
+
+    config = load_config(config_path) if config_path else None
+    for perm, reasons in required_permissions(config, policy_paths).items():
+        click.echo(f"{perm:<28} {'; '.join(reasons)}")
