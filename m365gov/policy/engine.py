@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from m365gov.errors import InputError
 from m365gov.policy.model import TENANT_VIEW, CompiledPolicy
 from m365gov.results import (
     POPULATION,
@@ -223,7 +224,19 @@ def _build(
     name: str, snapshot: Snapshot, views: Mapping[str, View], cache: dict[str, list[Resource]]
 ) -> list[Resource]:
     if name not in cache:
-        cache[name] = views[name].build(snapshot)
+        view = views[name]
+        try:
+            cache[name] = view.build(snapshot)
+        except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+            # Records are not schema-checked on load (too costly at scale): a section whose data
+            # is not shaped like Graph's is bad input, reported where it sits in the file.
+            sections = [s for s in (*view.sources, *view.optional_sources) if snapshot.section(s)]
+            raise InputError(
+                f"snapshot section {' or '.join(sections) or name} is malformed for view {name!r} "
+                f"({type(exc).__name__}: {exc}); collect it again",
+                file=snapshot.origin,
+                pointer=f"/sources/{sections[0]}/data" if sections else "/sources",
+            ) from None
     return cache[name]
 
 

@@ -63,6 +63,8 @@ class Snapshot:
         graph_base_url: the Graph endpoint used (global, a national cloud, or the emulator).
         sources: the sections by source name.
         generator: tool name and version that wrote the snapshot.
+        origin: the file it was read from, if any, so that a malformed section can be reported
+            with its location (not serialised).
     """
 
     collected_at: datetime
@@ -71,6 +73,7 @@ class Snapshot:
     graph_base_url: str
     sources: Mapping[str, SourceSection]
     generator: Mapping[str, str] = field(default_factory=dict)
+    origin: str | None = field(default=None, compare=False)
 
     def section(self, name: str) -> SourceSection | None:
         return self.sources.get(name)

@@ -56,6 +56,7 @@ def parse_snapshot(doc: Any, *, file: str | None = None) -> Snapshot:
         graph_base_url=doc["tenant"].get("graphBaseUrl", ""),
         sources=sources,
         generator=doc.get("generator", {}),
+        origin=file,
     )
 
 
