@@ -26,11 +26,14 @@ if TYPE_CHECKING:
 
 
 def shipped_policy_dir() -> Path:
-    """The policy set that ships with m365gov (``policies/`` beside the package)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "shipped_policies", here.parent / "policies"):
-        if candidate.is_dir():
-            return candidate
+    """The policy set that ships with m365gov.
+
+    ``m365gov/shipped_policies`` is a symbolic link to the repository's ``policies/``, so that a
+    source checkout, an editable install and a wheel (which copies the files) all find the same set.
+    """
+    candidate = Path(__file__).parent / "shipped_policies"
+    if candidate.is_dir():
+        return candidate
     raise InputError("the shipped policies were not found; pass --policies PATH")
 
 
