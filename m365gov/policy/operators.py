@@ -17,7 +17,7 @@ import operator as _op
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from m365gov.timeutil import parse_datetime
@@ -167,8 +167,16 @@ def _numeric(compare: Callable[[Any, Any], bool]) -> Callable[[Any, datetime], T
     return make
 
 
+def _cutoff(now: datetime, days: float) -> datetime:
+    """``now - days``, clamped to the calendar: a huge N means "before any date", not a crash."""
+    try:
+        return now - timedelta(days=days)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC) if days > 0 else datetime.max.replace(tzinfo=UTC)
+
+
 def _older_than_days(days: float, now: datetime) -> Test:
-    cutoff = now - timedelta(days=days)
+    cutoff = _cutoff(now, days)
 
     def test(v: Any) -> bool:
         dt = parse_datetime(v)
@@ -178,7 +186,7 @@ def _older_than_days(days: float, now: datetime) -> Test:
 
 
 def _within_days(days: float, now: datetime) -> Test:
-    cutoff = now - timedelta(days=days)
+    cutoff = _cutoff(now, days)
 
     def test(v: Any) -> bool:
         dt = parse_datetime(v)
