@@ -172,3 +172,33 @@ def test_batches_hold_at_most_twenty_requests() -> None:
 
     answers = _run(_session(handler), lambda g: g.batch([f"/users/{i}/teamwork" for i in range(45)]))
     assert sorted(sizes) == [5, 20, 20] and len(answers) == 45  # type: ignore[arg-type]
+
+
+def test_the_next_page_is_requested_from_the_raw_link_and_checked_against_the_parsed_page() -> None:
+    decoy = "https://graph.microsoft.com/v1.0/users?$skiptoken=decoy"
+    real = "https://graph.microsoft.com/v1.0/users?$skiptoken=2"
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if "decoy" in str(request.url):
+            return _ok({"value": [{"id": "wrong"}]})
+        if "skiptoken=2" in str(request.url):
+            return _ok({"value": [{"id": "2"}]})
+        # A record whose nested object looks like a page link comes first; the real link is last.
+        return _ok({"value": [{"id": "1", "extra": {"@odata.nextLink": decoy}}], "@odata.nextLink": real})
+
+    items = _run(_session(handler), lambda g: g.list_all(g.client.users))
+    assert [i["id"] for i in items] == ["1", "2"]  # type: ignore[union-attr]
+    assert any("skiptoken=2" in u for u in seen)
+
+
+def test_peek_finds_the_link_at_either_end_of_a_large_page() -> None:
+    from m365gov.collect.graph import peek_next_link
+
+    filler = ",".join(f'{{"id":"{i}"}}' for i in range(2000))
+    head = ('{"@odata.nextLink":"https://g/v1.0/users?$skiptoken=a\\u0026b","value":[' + filler + "]}").encode()
+    tail = ('{"value":[' + filler + '],"@odata.nextLink":"https://g/v1.0/users?$skiptoken=z"}').encode()
+    assert peek_next_link(head) == "https://g/v1.0/users?$skiptoken=a&b"
+    assert peek_next_link(tail) == "https://g/v1.0/users?$skiptoken=z"
+    assert peek_next_link(b'{"value":[' + filler.encode() + b"]}") is None
