@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from m365gov.collect.stream import ItemStream, StreamFailed
 from m365gov.collect.throttle import RequestStats, RetryBudgetExceeded, RetryPolicy
 from m365gov.config import Config
 from m365gov.snapshot.model import SourceSection
@@ -51,15 +52,15 @@ class CollectContext:
     """
 
     config: Config
-    credential: Any
+    credential: Any = field(repr=False)
     collected_at: datetime
     as_of: datetime
     select: Mapping[str, frozenset[str]] = field(default_factory=dict)
     stats: RequestStats = field(default_factory=RequestStats)
     progress: ProgressHook | None = None
-    _graph: GraphSession | None = None
-    _tasks: dict[str, asyncio.Task[SourceSection]] = field(default_factory=dict)
-    _cache: dict[str, Any] = field(default_factory=dict)
+    _graph: GraphSession | None = field(default=None, repr=False)
+    _tasks: dict[str, asyncio.Task[SourceSection]] = field(default_factory=dict, repr=False)
+    _streams: dict[str, ItemStream] = field(default_factory=dict, repr=False)
 
     @property
     def graph(self) -> GraphSession:
@@ -86,6 +87,12 @@ class CollectContext:
         """Wait for another source of this run (a dependency) and return its section."""
         task = self._tasks.get(name)
         return await task if task is not None else None
+
+    def stream(self, name: str) -> ItemStream:
+        """The items of source ``name`` as they are collected (see :mod:`m365gov.collect.stream`)."""
+        if name not in self._streams:
+            self._streams[name] = ItemStream(name)
+        return self._streams[name]
 
     def report(self, source: str, event: str, items: int = 0) -> None:
         if self.progress is not None:
@@ -152,6 +159,7 @@ class Source(ABC):
         reason = self.not_configured(ctx.config)
         if reason is not None:
             ctx.report(self.name, SRC_NOT_CONFIGURED)
+            await ctx.stream(self.name).close(ok=False, detail=reason)
             return SourceSection(self.name, SRC_NOT_CONFIGURED, detail=reason)
         ctx.report(self.name, "start")
         try:
@@ -163,6 +171,8 @@ class Source(ABC):
             section = SourceSection(self.name, u.status, detail=u.detail, permission=u.permission)
         except RetryBudgetExceeded as exc:
             section = SourceSection(self.name, SRC_THROTTLED, detail=str(exc))
+        except StreamFailed as exc:
+            section = SourceSection(self.name, SRC_ERROR, detail=f"needs the {exc.name} source: {exc}")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a failing source must never stop the others
@@ -170,5 +180,6 @@ class Source(ABC):
             section = SourceSection(self.name, SRC_ERROR, detail=f"{type(exc).__name__}: {exc}")
         else:
             section = SourceSection(self.name, SRC_OK, data=data, counts=counts)
+        await ctx.stream(self.name).close(ok=section.ok, detail=section.detail or section.status)
         ctx.report(self.name, section.status, int(section.counts.get("items", 0)))
         return section

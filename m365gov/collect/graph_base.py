@@ -42,5 +42,6 @@ class GraphCollectionSource(Source):
             pages += 1
             value = page.get("value", [])
             items.extend(value)
+            await ctx.stream(self.name).publish(value)
             ctx.report(self.name, "items", len(value))
         return items, {"items": len(items), "pages": pages}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from m365gov.collect.base import CollectContext, Source, SourceUnavailable
-from m365gov.collect.graph import request_info
+from m365gov.collect.graph import BATCH_LIMIT, BatchResponse, request_info
 from m365gov.licensing import multi_geo_sku_ids
 from m365gov.statuses import SRC_ERROR, SRC_MISSING_PERMISSION
 
@@ -33,20 +34,32 @@ class UserTeamworkSource(Source):
     depends_on = ("users", "subscribedSkus")
 
     async def fetch(self, ctx: CollectContext) -> tuple[Any, dict[str, int]]:
-        users_sec = await ctx.section("users")
         skus_sec = await ctx.section("subscribedSkus")
-        for dep in (users_sec, skus_sec):
-            if dep is None or not dep.ok:
-                name = dep.name if dep else "users/subscribedSkus"
-                raise SourceUnavailable(SRC_ERROR, f"needs the {name} source, which is not available")
-        assert users_sec is not None and skus_sec is not None
+        if skus_sec is None or not skus_sec.ok:
+            raise SourceUnavailable(SRC_ERROR, "needs the subscribedSkus source, which is not available")
         multi_geo = multi_geo_sku_ids(skus_sec.data or [])
-        targets = [
-            u
-            for u in users_sec.data or []
-            if any(str(lic.get("skuId")) in multi_geo for lic in u.get("assignedLicenses") or ())
-        ]
-        answers = await ctx.graph.batch([f"/users/{u['id']}/teamwork" for u in targets])
+        targets: list[dict[str, Any]] = []
+        batches: list[asyncio.Task[list[BatchResponse]]] = []
+        waiting: list[dict[str, Any]] = []
+
+        def send(group: list[dict[str, Any]]) -> None:
+            targets.extend(group)
+            batches.append(asyncio.ensure_future(ctx.graph.batch([f"/users/{u['id']}/teamwork" for u in group])))
+
+        # Ask for Multi-Geo users' regions while users are still paging, in full batches of 20.
+        async for chunk in ctx.stream("users").chunks():
+            waiting.extend(
+                u
+                for u in chunk
+                if isinstance(u, dict)
+                and any(str(lic.get("skuId")) in multi_geo for lic in u.get("assignedLicenses") or ())
+            )
+            while len(waiting) >= BATCH_LIMIT:
+                send(waiting[:BATCH_LIMIT])
+                del waiting[:BATCH_LIMIT]
+        if waiting:
+            send(waiting)
+        answers = [a for done in await asyncio.gather(*batches) for a in done]
         items: list[dict[str, Any]] = []
         failed: list[str] = []
         for user, answer in zip(targets, answers, strict=True):

@@ -31,7 +31,7 @@ class SourceSection:
 
     name: str
     status: str
-    data: Any = None
+    data: Any = field(default=None, repr=False)  # 100,000 users must never be formatted by accident
     detail: str | None = None
     permission: str | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
