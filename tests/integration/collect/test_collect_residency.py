@@ -117,3 +117,12 @@ def test_a_user_without_pdl_passes_when_the_declared_central_location_is_france(
     no_pdl = {d["id"] for d in town.defects if d["kind"] == "user_pdl" and d["value"] is None}
     statuses = {f["status"] for f in results["findings"] if f["policy"] == "RES-004" and f["resource"]["id"] in no_pdl}
     assert no_pdl and statuses == {"pass"}
+
+
+def test_a_source_that_needs_users_fails_honestly_when_users_are_forbidden(live_emulator: Emulator) -> None:
+    live_emulator.faults = Faults(forbidden=frozenset({"/v1.0/users"}))
+    snap = _collect(live_emulator).snapshot
+    assert snap.sources["users"].status == "missing_permission"
+    assert snap.sources["userTeamwork"].status == "error"
+    assert "needs the users source" in (snap.sources["userTeamwork"].detail or "")
+    assert snap.sources["groups"].ok and snap.sources["sites"].ok
