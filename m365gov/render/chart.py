@@ -101,6 +101,11 @@ def trend_charts(metrics: Mapping[str, Any] | None) -> list[Chart]:
     return charts
 
 
+def history_series(metrics: Mapping[str, Any] | None) -> dict[str, list[tuple[datetime, float]]]:
+    """Every usable series of ``metrics.history``, by name, points in time order (see module docstring)."""
+    return _series((metrics or {}).get("history"))
+
+
 def _series(history: Any) -> dict[str, list[tuple[datetime, float]]]:
     out: dict[str, list[tuple[datetime, float]]] = {}
     if isinstance(history, list):

@@ -42,7 +42,7 @@ from m365gov.statuses import FAIL, NOT_EVALUATED, PASS, WAIVED
 TEMPLATE = "report.html.j2"
 MAX_PROBLEM_ROWS = 2000
 """Failing, waived and not-evaluated resources listed per policy (the rest counted; all are in the CSV)."""
-MAX_PASS_ROWS = 200
+MAX_PASS_ROWS = 1000
 """Passing resources listed per policy, collapsed on screen."""
 BAR_WIDTH = 320
 STATUSES = (FAIL, WAIVED, NOT_EVALUATED, PASS)
@@ -214,7 +214,7 @@ def _drift(doc: Mapping[str, Any], t: Mapping[str, str]) -> dict[str, Any]:
         rows = [
             {
                 "policy": e.get("policy"),
-                "severity": e.get("severity"),
+                "severity": t.get(f"sev_{e.get('severity')}", e.get("severity")),
                 "resource": resource_text(e, t),
                 "before": side_text(e.get("old"), t, 400, name=(e.get("resource") or {}).get("name")),
                 "now": side_text(e.get("new"), t, 400, name=(e.get("resource") or {}).get("name")),

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from m365gov.render.base import Renderer, RenderOptions, Results
+from m365gov.render.chart import history_series
 from m365gov.render.common import (
     PolicyBlock,
     area_counts,
@@ -32,12 +34,14 @@ from m365gov.render.drift_text import drift_markdown
 from m365gov.render.i18n import labels
 from m365gov.render.text import md_text
 from m365gov.statuses import FAIL, NOT_EVALUATED, PASS, WAIVED
+from m365gov.timeutil import PARIS
 
 MAX_BYTES = 1024 * 1024
 """GitHub's limit for one step summary."""
 MAX_ROWS = 500
 """Rows of one policy's table; the rest is counted, and is in the CSV and HTML reports."""
 OPEN_ROWS = 10
+TREND_ROWS, TREND_SERIES = 12, 8
 """Tables longer than this are collapsed in ``<details>``."""
 _MARK = {FAIL: "✗", NOT_EVALUATED: "?", WAIVED: "≈", PASS: "✓"}
 _STATUSES = (PASS, FAIL, WAIVED, NOT_EVALUATED)
@@ -65,6 +69,9 @@ class MarkdownRenderer(Renderer):
         metrics = flat_metrics(results.get("metrics") or {})
         if metrics:
             blocks.append(_metrics(metrics, t))
+        trend = history_series(results.get("metrics") or {})
+        if trend:
+            blocks.append(_trend(trend, t))
         passing = [b for b in policies if b.headline == PASS]
         if passing:
             blocks.append(_passing(passing, t))
@@ -184,6 +191,19 @@ def _waivers(results: Results, t: Mapping[str, str]) -> str:
 def _metrics(metrics: list[tuple[str, Any]], t: Mapping[str, str]) -> str:
     out = [f"## {md_text(t['metrics'])}", "", "| | |", "|---|---:|"]
     out += [f"| {md_text(k, 120)} | {md_text(format_number(v), 60)} |" for k, v in metrics[:MAX_ROWS]]
+    return "\n".join(out) + "\n"
+
+
+def _trend(series: Mapping[str, list[tuple[datetime, float]]], t: Mapping[str, str]) -> str:
+    """The history as a table (dates down, series across): Markdown has no charts."""
+    names = sorted(series)[:TREND_SERIES]
+    days = sorted({when for name in names for when, _ in series[name]})[-TREND_ROWS:]
+    values = {name: dict(series[name]) for name in names}
+    out = [f"## {md_text(t['trend'])}", "", "| | " + " | ".join(md_text(n, 60) for n in names) + " |"]
+    out.append("|---|" + "---:|" * len(names))
+    for day in days:
+        cells = [md_text(format_number(values[n][day]), 30) if day in values[n] else "" for n in names]
+        out.append(f"| {day.astimezone(PARIS):%d/%m/%Y} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
 

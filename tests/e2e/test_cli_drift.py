@@ -71,7 +71,8 @@ def test_a_run_against_itself_has_no_drift(runs: dict[str, Path]) -> None:
 
 
 def test_the_markdown_drift_and_french(runs: dict[str, Path]) -> None:
-    proc = run_cli("drift", runs["base"] / "results.json", runs["worse"] / "results.json", "--format", "md", "--lang", "fr")
+    old, new = runs["base"] / "results.json", runs["worse"] / "results.json"
+    proc = run_cli("drift", old, new, "--format", "md", "--lang", "fr")
     assert proc.returncode == 1 and proc.stdout.startswith("# Écarts depuis la référence")
     assert "nouvelles non-conformités (1)" in proc.stdout
 
@@ -94,7 +95,11 @@ def test_baseline_with_a_new_failure_exits_1(runs: dict[str, Path]) -> None:
 def test_baseline_with_lost_evidence_exits_1(runs: dict[str, Path], tmp_path: Path) -> None:
     snap = json.loads((runs["base"] / "snapshot.json").read_text(encoding="utf-8"))
     snap["sources"]["sites"] = {
-        "status": "missing_permission", "permission": "Sites.Read.All", "detail": "HTTP 403", "counts": {}, "data": None,
+        "status": "missing_permission",
+        "permission": "Sites.Read.All",
+        "detail": "HTTP 403",
+        "counts": {},
+        "data": None,
     }
     (tmp_path / "s.json").write_text(json.dumps(snap), encoding="utf-8")
     proc = run_cli("audit", "--snapshot", tmp_path / "s.json", "--baseline", runs["base"] / "results.json")
@@ -106,7 +111,9 @@ def test_a_missing_baseline_is_an_error_unless_this_run_establishes_it(runs: dic
     snapshot = runs["base"] / "snapshot.json"
     proc = run_cli("audit", "--snapshot", snapshot, "--baseline", tmp_path / "none.json")
     assert proc.returncode == 2 and "not found" in proc.stderr
-    proc = run_cli("audit", "--snapshot", snapshot, "--baseline", tmp_path / "none.json", "--baseline-missing", "establish")
+    proc = run_cli(
+        "audit", "--snapshot", snapshot, "--baseline", tmp_path / "none.json", "--baseline-missing", "establish"
+    )
     assert proc.returncode == 0 and "establishes it" in proc.stderr
 
 

@@ -15,7 +15,8 @@ POLICIES = (policy("RES-003"), policy("RES-005", severity="medium", view="groups
 
 def run(*findings: Finding, days: int = 0, policies: tuple[PolicyInfo, ...] = POLICIES) -> Results:
     base = sample(at=AT + timedelta(days=days))
-    return dataclasses.replace(base, findings=tuple(findings), policies=policies, generator={"name": "x", "version": str(days)})
+    generator = {"name": "x", "version": str(days)}
+    return dataclasses.replace(base, findings=tuple(findings), policies=policies, generator=generator)
 
 
 def changes(old: Results, new: Results) -> dict[str, list[str]]:

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from m365gov.render import RENDERERS, RenderOptions
-from tests.support.results import ANSI, FORMULA, SCRIPT, sample_doc
+from tests.support.results import FORMULA, SCRIPT, sample_doc
 
 
 def render(lang: str = "en", **kw: object) -> str:
