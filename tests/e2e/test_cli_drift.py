@@ -127,6 +127,11 @@ def test_drift_refuses_a_file_that_is_neither_results_nor_snapshot(runs: dict[st
     assert proc.returncode == 2 and "invalid JSON" in proc.stderr
 
 
+def test_an_unknown_defect_kind_for_the_demo_is_a_usage_error(tmp_path: Path) -> None:
+    proc = run_cli("demo", "--fix", "no_such_kind", "-o", tmp_path)
+    assert proc.returncode == 2 and "unknown defect kind" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_drift_exit_codes_are_in_the_help() -> None:
     out = run_cli("drift", "--help").stdout
     assert "1  a regression" in out and "2  bad input" in out

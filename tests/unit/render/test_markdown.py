@@ -75,7 +75,7 @@ def test_the_report_stays_under_one_mebibyte_with_a_note() -> None:
     doc = Results(sample().snapshot, {}, policies, findings).to_json()
     md = MarkdownRenderer().render(doc, RenderOptions())
     assert len(md.encode()) <= MAX_BYTES
-    assert "cut to stay under 1 MiB" in md and md.rstrip().endswith(")\\.") is False
+    assert "cut to stay under 1 MiB" in md
     assert md.count("<details>") == md.count("</details>")  # no block cut in half
     assert re.search(r"^---$", md, re.M)  # the footer is still there
 
