@@ -4,7 +4,8 @@ Imports are kept inside the commands: ``m365gov --help`` must start about as fas
 and ``audit --snapshot`` must never import msgraph (~1 s).
 
 Exit codes (every command): 0 nothing failing at or above ``--fail-on``; 1 failures (with
-``--baseline``: new failures); 2 usage, configuration, policy-file or other input error; 3 evidence
+``--baseline`` and for ``drift``: new failures, or evidence lost where the baseline had it);
+2 usage, configuration, policy-file or other input error; 3 evidence
 incomplete (``not_evaluated`` where the run needed it) and nothing failing; 4 internal error (a bug).
 """
 
@@ -24,6 +25,22 @@ SEVERITY_CHOICE = click.Choice(["info", "low", "medium", "high", "critical"])
 EXIT_CODES_HELP = (
     "Exit codes: 0 nothing failing at or above --fail-on; 1 failures; 2 bad input (config, policy, "
     "snapshot, arguments); 3 evidence incomplete (not_evaluated) and nothing failing; 4 internal error."
+)
+AUDIT_EXIT_HELP = (
+    "\b\nExit codes:\n"
+    "  0  nothing failing at or above --fail-on; with --baseline: no regression\n"
+    "  1  failures at or above --fail-on; with --baseline: only NEW failures, or evidence lost\n"
+    "     (not_evaluated where the baseline had evidence) — known, waived or unchanged failures never\n"
+    "  2  bad input (config, policy, snapshot, baseline, arguments)\n"
+    "  3  evidence incomplete (not_evaluated) and nothing failing (without --baseline)\n"
+    "  4  internal error"
+)
+DRIFT_EXIT_HELP = (
+    "\b\nExit codes:\n"
+    "  0  no regression (fixed, changed, still failing or gone only)\n"
+    "  1  a regression at or above --fail-on: a new failure, or evidence lost\n"
+    "  2  bad input (a file that is neither results nor snapshot, unreadable JSON, arguments)\n"
+    "  4  internal error"
 )
 
 
@@ -68,8 +85,15 @@ def main(verbose: int) -> None:
                  m365gov collect -c m365gov.toml -o snapshot.json
                  m365gov audit --snapshot snapshot.json
 
-    Exit codes: 0 nothing failing at or above --fail-on; 1 failures; 2 bad input (config, policy,
-    snapshot, arguments); 3 evidence incomplete (not_evaluated) and nothing failing; 4 internal error.
+    \b
+    Reports:     m365gov audit --snapshot S --format html,md,csv,sarif,junit,json -o reports/
+                 m365gov report render results.json --format html --lang fr -o report.html
+    Drift:       m365gov drift OLD NEW        (results or snapshots)
+                 m365gov audit --snapshot S --baseline OLD_RESULTS   (fails only on regressions)
+
+    Exit codes: 0 nothing failing at or above --fail-on; 1 failures (with --baseline, or for drift:
+    new failures or lost evidence only); 2 bad input (config, policy, snapshot, arguments); 3 evidence
+    incomplete (not_evaluated) and nothing failing; 4 internal error.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)

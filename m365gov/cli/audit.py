@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from m365gov.cli.app import EXIT_CODES_HELP, SEVERITY_CHOICE, main
+from m365gov.cli.app import AUDIT_EXIT_HELP, SEVERITY_CHOICE, main
+from m365gov.cli.output import emit, formats_option
 
 
 @main.command()
@@ -51,7 +52,7 @@ def _utc(value: Any) -> Any:
 
     return value.replace(tzinfo=UTC) if value is not None else None
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(epilog=AUDIT_EXIT_HELP)
 @click.option(
     "--snapshot",
     "snapshot_path",
@@ -83,11 +84,31 @@ def _utc(value: Any) -> Any:
     "formats",
     default="terminal",
     show_default=True,
-    help="Output format(s), comma-separated: terminal, json.",
+    help="Output format(s), comma-separated: terminal, json, html, md, csv, sarif, junit.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (one format) or directory (several).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File (one format) or directory (several: report.html, report.md, findings.csv, results.sarif, "
+    "junit.xml, results.json, report.txt).",
+)
 @click.option(
     "--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run."
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results (or snapshot) of an earlier run: report drift, and fail only on regressions.",
+)
+@click.option(
+    "--baseline-missing",
+    type=click.Choice(["error", "establish"]),
+    default="error",
+    show_default=True,
+    help="When the --baseline file does not exist: an input error, or take this run as the first baseline "
+    "(report everything, exit 0) — for the first run of a scheduled job.",
 )
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 def audit(
@@ -98,9 +119,15 @@ def audit(
     formats: str,
     output: Path | None,
     fail_on: str,
+    baseline_path: Path | None,
+    baseline_missing: str,
     lang: str,
 ) -> None:
-    """Judge a snapshot (or collect one first) against the policies and report."""
+    """Judge a snapshot (or collect one first) against the policies and report.
+
+    With --baseline, the run is compared with an earlier one: the drift is printed on stderr and
+    goes into the Markdown and HTML reports, and only regressions fail the run.
+    """
     from m365gov.config import load_config
     from m365gov.pipeline import audit_snapshot, compile_policies
     from m365gov.results import exit_code
@@ -108,7 +135,9 @@ def audit(
 
     if snapshot_path is None and config_path is None:
         raise click.UsageError("give --snapshot SNAPSHOT (offline) or -c CONFIG (collect first)")
-    wanted = _formats(formats)
+    wanted = formats_option(formats)
+    if output is None and len(wanted) > 1:
+        raise click.UsageError("several formats need -o DIR (one file each, with stable names)")
     config = load_config(config_path) if config_path else None
     policies = compile_policies(config, policy_paths)
     if snapshot_path is not None:
@@ -123,40 +152,25 @@ def audit(
             snapshot = collect_snapshot(config, credential_for(config), policies, progress=hook).snapshot
     waivers = waivers_path or (config.waivers_file if config else None)
     results = audit_snapshot(snapshot, policies, waivers_file=waivers)
-    _emit(results.to_json(), wanted, output, lang)
-    sys.exit(exit_code(results, fail_on))
-
-
-def _formats(text: str) -> list[str]:
-    from m365gov.render import RENDERERS
-
-    wanted = [f.strip() for f in text.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in RENDERERS]
-    if unknown or not wanted:
-        raise click.BadParameter(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(RENDERERS)}",
-            param_hint="--format",
+    doc = results.to_json()
+    if baseline_path is None:
+        emit(doc, wanted, output, lang)
+        sys.exit(exit_code(results, fail_on))
+    if not baseline_path.exists() and baseline_missing == "establish":
+        emit(doc, wanted, output, lang)
+        click.echo(
+            f"no baseline at {baseline_path}: this run establishes it "
+            f"(failures are reported above and do not fail the run; exit code without a baseline would be "
+            f"{exit_code(results, fail_on)})",
+            err=True,
         )
-    return wanted
+        sys.exit(0)
+    from m365gov.drift import compare_results, load_comparable
+    from m365gov.render.drift_text import drift_terminal
 
-
-def _emit(results: dict[str, Any], formats: list[str], output: Path | None, lang: str) -> None:
-    from m365gov.jsonio import atomic_write_text
-    from m365gov.render import RENDERERS, RenderOptions
-
-    if output is None or (len(formats) == 1 and not output.is_dir() and output.suffix):
-        for fmt in formats:
-            color = fmt == "terminal" and output is None and sys.stdout.isatty()
-            text = RENDERERS[fmt].render(results, RenderOptions(lang=lang, color=color))
-            if output is None:
-                click.echo(text, nl=False)
-            else:
-                atomic_write_text(output, text)
-                click.echo(f"{fmt} report written to {output}", err=True)
-        return
-    output.mkdir(parents=True, exist_ok=True)
-    for fmt in formats:
-        renderer = RENDERERS[fmt]
-        path = output / f"results.{renderer.extension}" if fmt == "json" else output / f"report.{renderer.extension}"
-        atomic_write_text(path, renderer.render(results, RenderOptions(lang=lang)))
-        click.echo(f"{fmt} report written to {path}", err=True)
+    old = load_comparable(baseline_path, policies=policies, waivers_file=waivers)
+    drift = compare_results(old, results, old_label=str(baseline_path), new_label="this run", fail_on=fail_on)
+    drift_doc = drift.to_json()
+    emit(doc, wanted, output, lang, drift=drift_doc)
+    click.echo(drift_terminal(drift_doc, lang), err=True, nl=False)
+    sys.exit(drift.exit_code())

@@ -17,14 +17,26 @@ from m365gov.cli.app import main
     "-o", "--output-dir", default="reports/demo", show_default=True, type=click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
-def demo(users: int, seed: int, output_dir: Path, lang: str) -> None:
+# Hidden: variants of the same town for showing and testing drift (one defect kind repaired, one
+# more resource broken). Not for users: they compare their own runs.
+@click.option("--fix", "fix", multiple=True, hidden=True, metavar="KIND")
+@click.option("--extra-defect", "extra", multiple=True, hidden=True, metavar="KIND")
+def demo(users: int, seed: int, output_dir: Path, lang: str, fix: tuple[str, ...], extra: tuple[str, ...]) -> None:
     """Run the whole pipeline on a built-in fictional town.
 
     Starts the local Microsoft 365 stand-in on a free loopback port, collects from it through the
     real msgraph-sdk, evaluates the shipped policies, prints the report and writes the snapshot and
-    the results under OUTPUT_DIR. The town has defects on purpose: the demo always exits 0 and is
-    not a CI gate.
+    every report format under OUTPUT_DIR (report.html, report.md, findings.csv, results.sarif,
+    junit.xml, results.json, with snapshot.json). The town has defects on purpose: the demo always
+    exits 0 and is not a CI gate.
     """
     from m365gov.demo import run_demo
 
-    run_demo(output_dir, users=users, seed=seed, lang=lang, color=sys.stdout.isatty())
+    try:
+        run_demo(
+            output_dir, users=users, seed=seed, lang=lang, color=sys.stdout.isatty(), fix=fix, extra_defects=extra
+        )
+    except ValueError as exc:
+        if "defect kind" not in str(exc):
+            raise
+        raise click.BadParameter(str(exc), param_hint="--fix/--extra-defect") from None

@@ -2,7 +2,7 @@
 
 Renderers read the results *JSON* (the same dict a results file holds), never the evaluator's
 objects, so that ``m365gov report render`` can re-render any saved run offline and so that no
-renderer can compute a verdict of its own.
+renderer can compute a verdict of its own. They may count, sort and group; they never judge.
 """
 
 from __future__ import annotations
@@ -23,13 +23,16 @@ class RenderOptions:
         lang: ``fr`` or ``en``.
         color: emit terminal colours (terminal renderer only).
         width: terminal width in columns (terminal renderer only).
-        max_items: resources listed per policy before "… and N more".
+        max_items: resources listed per policy before "… and N more" (terminal).
+        drift: a drift report (``m365gov/drift@1`` JSON) to show beside the results, when the run
+            was compared with a baseline (Markdown and HTML show it; others ignore it).
     """
 
     lang: str = "en"
     color: bool = False
     width: int = 110
     max_items: int = 10
+    drift: Mapping[str, Any] | None = None
 
 
 class Renderer(ABC):
@@ -37,12 +40,15 @@ class Renderer(ABC):
 
     Class attributes:
         name: the ``--format`` value.
-        extension: file extension when written into a directory.
+        extension: file extension of the format.
+        filename: the stable file name used when several formats are written into a directory
+            (CI steps and artifact rules depend on it: never change one).
         description: one line for ``--help``.
     """
 
     name: ClassVar[str]
     extension: ClassVar[str]
+    filename: ClassVar[str]
     description: ClassVar[str]
 
     @abstractmethod

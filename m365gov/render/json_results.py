@@ -9,6 +9,7 @@ from m365gov.render.base import Renderer, RenderOptions, Results
 class JsonRenderer(Renderer):
     name = "json"
     extension = "json"
+    filename = "results.json"
     description = "results JSON (m365gov/results@1): every finding with observed and expected values"
 
     def render(self, results: Results, options: RenderOptions) -> str:

@@ -24,6 +24,7 @@ _ORDER = {FAIL: 0, NOT_EVALUATED: 1, WAIVED: 2, PASS: 3}
 class TerminalRenderer(Renderer):
     name = "terminal"
     extension = "txt"
+    filename = "report.txt"
     description = "human-readable report for a terminal (colours when attached to one)"
 
     def render(self, results: Results, options: RenderOptions) -> str:
