@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from m365gov.config import Config
 from m365gov.errors import InputError
 from m365gov.policy import CompiledPolicy, PolicySet, evaluate, load_policies
+from m365gov.policy.model import source_name
 from m365gov.results import Results
 from m365gov.snapshot.model import Snapshot
 from m365gov.views import VIEWS
@@ -82,12 +83,15 @@ def collection_plan(policies: Sequence[CompiledPolicy]) -> tuple[list[str], dict
         for view_name, paths in p.fields_read().items():
             view = VIEWS[view_name]
             sources.update(dict.fromkeys((*view.sources, *view.optional_sources)))
+            for qualified in view.always_fields:
+                source, _, prop = qualified.partition(".")
+                select[source].add(prop)
             for path in paths:
                 spec = view.fields.get(_first_segment(path))
                 for qualified in spec.source_fields if spec else ():
                     source, _, prop = qualified.partition(".")
                     select[source].add(prop)
-        sources.update(dict.fromkeys(p.policy.requires.sources))
+        sources.update(dict.fromkeys(source_name(s) for s in p.policy.requires.sources))
     return list(sources), {k: frozenset(v) for k, v in select.items()}
 
 

@@ -10,8 +10,10 @@ read, one compact entry per call and per participant, under Microsoft's property
 
 Rules, from the data model (graph.md §4):
 
-* **Caller side only.** In a meeting each session's caller is the participant and the callee the
-  conferencing service; reading both would credit the service with a camera. Identities come from
+* **Caller side only** in group calls and meetings: each session's caller is the participant and
+  the callee the conferencing service; reading both would credit the service with a camera. In a
+  ``peerToPeer`` call both ends are people, so the callee side (``calleeDevice``, ``calleeToCaller``
+  streams) is read for the callee too. Identities come from
   ``associatedIdentity`` (since 30 June 2026 the legacy ``identity`` returns nothing), falling back
   to the legacy ``identity.user`` only when ``associatedIdentity`` is absent, for older records.
 * **Video sent**: a media whose label contains ``video`` but not ``applicationsharing`` (screen
@@ -43,28 +45,31 @@ AUDIO_RATIOS = (
 )
 """``deviceInfo`` numbers kept per participant and call (graph.md §4): mic, speaker and room acoustics."""
 
-CALLER_TO_CALLEE = "callerToCallee"
+CALLER_SIDE = ("caller", "callerDevice", "callerToCallee")
+CALLEE_SIDE = ("callee", "calleeDevice", "calleeToCaller")
 _NO_CODEC = frozenset({"", "unknown", "invalid", "unknownFutureValue"})
 
 
 def compact_call(record: Mapping[str, Any]) -> dict[str, Any]:
     """The compact form of one call record with all its sessions (every page already merged)."""
     participants: dict[str, dict[str, Any]] = {}
+    sides = (CALLER_SIDE, CALLEE_SIDE) if record.get("type") == "peerToPeer" else (CALLER_SIDE,)
     for session in record.get("sessions") or ():
-        caller = session.get("caller") or {}
-        identity = _identity(caller)
-        if identity is None:
-            continue  # PSTN or anonymous caller: no directory user to credit
-        p = participants.get(identity["id"])
-        if p is None:
-            p = participants[identity["id"]] = _new_participant(identity)
-        p["sessions"] += 1
-        agent = caller.get("userAgent") or {}
-        _add(p["platforms"], agent.get("platform"))
-        _add(p["productFamilies"], agent.get("productFamily"))
-        for segment in session.get("segments") or ():
-            for media in segment.get("media") or ():
-                _read_media(p, media)
+        for endpoint_key, device_key, direction in sides:
+            endpoint = session.get(endpoint_key) or {}
+            identity = _identity(endpoint)
+            if identity is None:
+                continue  # PSTN, anonymous or the conferencing service: no directory user to credit
+            p = participants.get(identity["id"])
+            if p is None:
+                p = participants[identity["id"]] = _new_participant(identity)
+            p["sessions"] += 1
+            agent = endpoint.get("userAgent") or {}
+            _add(p["platforms"], agent.get("platform"))
+            _add(p["productFamilies"], agent.get("productFamily"))
+            for segment in session.get("segments") or ():
+                for media in segment.get("media") or ():
+                    _read_media(p, media, device_key, direction)
     out: dict[str, Any] = {
         "id": record.get("id"),
         "startDateTime": record.get("startDateTime"),
@@ -104,16 +109,16 @@ def _new_participant(identity: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _read_media(p: dict[str, Any], media: Mapping[str, Any]) -> None:
+def _read_media(p: dict[str, Any], media: Mapping[str, Any], device_key: str, direction: str) -> None:
     label = str(media.get("label") or "").casefold()
-    outgoing = [s for s in media.get("streams") or () if s.get("streamDirection") == CALLER_TO_CALLEE]
+    outgoing = [s for s in media.get("streams") or () if s.get("streamDirection") == direction]
     if "video" in label and "applicationsharing" not in label:
         if any(_carries_video(s) for s in outgoing):
             p["videoSent"] = True
         return
     if "audio" not in label:
         return
-    device = media.get("callerDevice") or {}
+    device = media.get(device_key) or {}
     _add(p["captureDeviceNames"], device.get("captureDeviceName"))
     _add(p["renderDeviceNames"], device.get("renderDeviceName"))
     if outgoing or device.get("captureDeviceName"):

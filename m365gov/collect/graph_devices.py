@@ -13,21 +13,15 @@ from typing import Any
 
 from m365gov.collect.base import CollectContext, Source, SourceUnavailable
 from m365gov.collect.graph import GraphError
+from m365gov.devices import is_room_device
 from m365gov.statuses import SRC_BETA_UNAVAILABLE, SRC_MISSING_PERMISSION
 
-ROOM_DEVICE_TYPES = frozenset({"teamsroom", "surfacehub", "collaborationbar"})
-"""Device types that are a meeting room (compared case-insensitively: the docs spell both
-``teamsRoom`` and ``TeamsRoom``). Phones, panels and consoles have no camera to judge."""
 BETA_GONE = frozenset({404, 410, 501})
 PAGE_SIZE = 50
 _DEVICE_KEYS = (
     "id", "deviceType", "healthStatus", "activityState", "companyAssetTag", "notes", "hardwareDetail",
     "currentUser", "lastModifiedDateTime",
 )
-
-
-def is_room_device(device: dict[str, Any]) -> bool:
-    return str(device.get("deviceType") or "").casefold() in ROOM_DEVICE_TYPES
 
 
 class TeamworkDevicesSource(Source):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from m365gov.policy.model import TENANT_VIEW, CompiledPolicy
+from m365gov.policy.model import TENANT_VIEW, CompiledPolicy, source_name
 from m365gov.results import (
     POPULATION,
     Finding,
@@ -33,6 +33,7 @@ from m365gov.statuses import (
     REASON_FOR_SOURCE_STATUS,
     SOURCE_ERROR,
     SRC_MISSING_PERMISSION,
+    SRC_NOT_CONFIGURED,
 )
 from m365gov.views.base import Resource, View
 from m365gov.waivers import Waiver, apply_waivers, waiver_day
@@ -201,13 +202,19 @@ def _source_problem(names: Iterable[str], snapshot: Snapshot) -> tuple[str, str,
     """Why sources ``names`` cannot support a verdict (reason, detail, permission), or ``None``.
 
     A non-benign reason wins over a benign one: preferring ``missing_permission`` over
-    ``not_configured`` keeps exit code 3 honest, whichever source happens to be listed first.
+    ``not_configured`` keeps exit code 3 honest, whichever source happens to be listed first. An
+    optional entry (``name?``) only counts when its source was configured and then failed.
     """
     problems: list[tuple[str, str, str | None]] = []
-    for name in dict.fromkeys(names):
+    for entry in dict.fromkeys(names):
+        name = source_name(entry)
+        optional = entry != name
         sec = snapshot.section(name)
         if sec is None:
-            problems.append((NOT_CONFIGURED, f"source {name} was not collected", None))
+            if not optional:
+                problems.append((NOT_CONFIGURED, f"source {name} was not collected", None))
+        elif optional and sec.status == SRC_NOT_CONFIGURED:
+            continue
         elif not sec.ok:
             reason = REASON_FOR_SOURCE_STATUS[sec.status]
             permission = sec.permission if sec.status == SRC_MISSING_PERMISSION else None

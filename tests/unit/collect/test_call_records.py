@@ -53,7 +53,9 @@ def test_screen_sharing_is_not_a_camera() -> None:
 
 
 def test_audio_ratios_keep_the_worst_value_of_the_call() -> None:
-    good = _media("main-audio", device={"captureDeviceName": "Jabra Evolve2 40", "captureNotFunctioningEventRatio": 0.0})
+    good = _media(
+        "main-audio", device={"captureDeviceName": "Jabra Evolve2 40", "captureNotFunctioningEventRatio": 0.0}
+    )
     bad = _media(
         "main-audio",
         device={"captureDeviceName": "Jabra Evolve2 40", "captureNotFunctioningEventRatio": 0.42, "micGlitchRate": 12},
@@ -114,3 +116,12 @@ def test_the_compact_call_keeps_its_join_url_and_start() -> None:
     call = compact_call(_record(_media("main-audio")))
     assert call["joinWebUrl"] == "https://teams.microsoft.com/l/meetup-join/abc"
     assert call["startDateTime"] == "2026-11-20T09:00:00Z" and "sessions" not in call
+
+
+def test_in_a_peer_to_peer_call_the_callee_is_a_person_and_is_read_from_its_own_side() -> None:
+    bob = {"id": "u-bob", "displayName": "Bob", "userPrincipalName": "bob@ville.fr"}
+    record = _record(_media("main-video", videoCodec="h264"), type="peerToPeer")
+    record["sessions"][0]["callee"] = {"associatedIdentity": bob, "userAgent": {"platform": "iOS"}}
+    by_id = {p["id"]: p for p in compact_call(record)["participants"]}
+    assert by_id["u-anne"]["videoSent"] and by_id["u-bob"]["videoSent"]  # Bob's calleeToCaller h264 stream
+    assert by_id["u-bob"]["platforms"] == ["iOS"]

@@ -57,9 +57,16 @@ def test_a_second_row_for_the_same_user_is_an_error_naming_the_first() -> None:
 
 
 def test_french_headers_semicolons_and_a_bom_are_accepted() -> None:
-    body = "\ufeffUtilisateur;Caméra;Micro;Casque;Poste;Mis à jour le;Remarque\r\na@ville.fr;oui;oui;non;;28/11/2026;\r\n"
+    body = (
+        "\ufeffUtilisateur;Caméra;Micro;Casque;Poste;Mis à jour le;Remarque\r\na@ville.fr;oui;oui;non;;28/11/2026;\r\n"
+    )
     (row,) = parse_inventory(body.encode("utf-8")).rows
-    assert (row["userPrincipalName"], row["camera"], row["microphone"], row["headset"]) == ("a@ville.fr", True, True, False)
+    assert (row["userPrincipalName"], row["camera"], row["microphone"], row["headset"]) == (
+        "a@ville.fr",
+        True,
+        True,
+        False,
+    )
     assert row["updatedOn"] == "2026-11-28" and row["line"] == 2
 
 
@@ -95,7 +102,9 @@ def _collect(tmp_path: Path, inventory: dict[str, str] | None) -> object:
         doc["inventory"] = inventory
     config = config_from_mapping(doc, path=tmp_path / "m365gov.toml")
     now = datetime(2026, 11, 28, tzinfo=UTC)
-    return asyncio.run(InventorySource().collect(CollectContext(config=config, credential=None, collected_at=now, as_of=now)))
+    return asyncio.run(
+        InventorySource().collect(CollectContext(config=config, credential=None, collected_at=now, as_of=now))
+    )
 
 
 def test_without_an_inventory_in_the_config_the_source_is_not_configured(tmp_path: Path) -> None:

@@ -46,7 +46,12 @@ def test_shuffled_columns_give_the_same_rows() -> None:
 def test_a_byte_order_mark_does_not_hide_the_first_column() -> None:
     body = "\ufeffReport Refresh Date,User Principal Name,Used Web,Used Windows\r\n2026-11-27,a@v.fr,Yes,No\r\n"
     (row,) = parse_report_csv(body.encode("utf-8"), TEAMS_DEVICE_USAGE)
-    assert row == {"reportRefreshDate": "2026-11-27", "userPrincipalName": "a@v.fr", "usedWeb": True, "usedWindows": False}
+    assert row == {
+        "reportRefreshDate": "2026-11-27",
+        "userPrincipalName": "a@v.fr",
+        "usedWeb": True,
+        "usedWindows": False,
+    }
 
 
 def test_an_empty_report_has_no_rows() -> None:
@@ -55,7 +60,10 @@ def test_an_empty_report_has_no_rows() -> None:
 
 
 def test_an_older_report_without_new_columns_reads_them_as_missing() -> None:
-    body = b"Report Refresh Date,User Principal Name,Last Activity Date,Used Web,Used iOS,Report Period\n2026-11-27,a@v.fr,,No,Yes,7\n"
+    body = (
+        b"Report Refresh Date,User Principal Name,Last Activity Date,Used Web,Used iOS,Report Period\n"
+        b"2026-11-27,a@v.fr,,No,Yes,7\n"
+    )
     (row,) = parse_report_csv(body, TEAMS_DEVICE_USAGE)
     assert row["usedIOs"] is True and row["lastActivityDate"] is None and "usedLinux" not in row
 
