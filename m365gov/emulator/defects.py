@@ -73,16 +73,29 @@ KINDS: tuple[DefectKind, ...] = (
     DefectKind("group_pdl", "group", "preferredDataLocation", ("EUR",), "FRA", 0.02, 2),
     DefectKind("site_location", "site", "siteCollection.dataLocationCode", ("EUR",), "FRA", 0.02, 2),
 )
-DEFECT_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS)
+RESIDENCY_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS)
+#: Kinds seeded by the Teams families (usage, inventory, devices, meetings); see their modules.
+TEAMS_KINDS: tuple[str, ...] = (
+    "teams_inactive", "teams_web_only", "camera_never_seen", "mic_failing",  # usage.py
+    "council_no_equipment", "inventory_bad_value", "inventory_unknown_user",  # inventory.py
+    "room_camera_disconnected",  # rooms.py
+    "meeting_dial_in_bypass", "meeting_not_recorded",  # meetings.py
+)
+#: Kinds of which ``extra_defects`` can break one more resource (the others exist once).
+SCALABLE_KINDS: tuple[str, ...] = (*RESIDENCY_KINDS, "teams_inactive", "teams_web_only", "camera_never_seen",
+                                   "mic_failing")
+DEFECT_KINDS: tuple[str, ...] = RESIDENCY_KINDS + TEAMS_KINDS
 _USER_LANES = ("user_usage_location", "user_pdl", "disabled_licensed")
 
 
 def check_kinds(kinds: Iterable[str], what: str) -> tuple[str, ...]:
-    """Validate kind names; ``"all"`` stands for every kind."""
+    """Validate kind names; ``"all"`` stands for every kind (in ``extra_defects``: every scalable one)."""
     out: list[str] = []
     for k in kinds:
         if k == "all":
-            out.extend(DEFECT_KINDS)
+            out.extend(DEFECT_KINDS if what == "fix" else SCALABLE_KINDS)
+        elif what != "fix" and k in DEFECT_KINDS and k not in SCALABLE_KINDS:
+            raise ValueError(f"{what}: there is only one {k!r} in the town; it cannot be broken once more")
         elif k in DEFECT_KINDS:
             out.append(k)
         else:

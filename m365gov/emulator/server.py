@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from m365gov.emulator.dispatch import Dispatcher
 from m365gov.emulator.faults import FaultInjector, Faults, ScriptedFault
+from m365gov.emulator.options import EmulatorOptions
 from m365gov.emulator.protocol import Request, Response, error_response, make_request
 from m365gov.emulator.registry import default_tables
 from m365gov.emulator.routes import EmulatorState, Router, RouteTable
@@ -159,7 +160,8 @@ class Emulator:
     """
 
     def __init__(self, tenant: Tenant | None = None, *, faults: Faults | None = None, host: str = "127.0.0.1",
-                 port: int = 0, verbose: bool = False, tables: Iterable[RouteTable] | None = None) -> None:
+                 port: int = 0, verbose: bool = False, tables: Iterable[RouteTable] | None = None,
+                 options: EmulatorOptions | None = None) -> None:
         if host not in LOOPBACK:
             raise ValueError(f"the emulator binds to loopback only (127.0.0.1, localhost, ::1), not {host!r}")
         self.tenant = tenant if tenant is not None else generate_tenant()
@@ -167,8 +169,9 @@ class Emulator:
         self.verbose = verbose
         self._requested_port = port
         self._stats = Stats()
-        self._injector = FaultInjector(faults or Faults(), on_fault=self._stats.fault)
-        self.state = EmulatorState(self.tenant)
+        self.options = options or EmulatorOptions()
+        self._injector = FaultInjector(faults or Faults(), on_fault=self._stats.fault, app_id=self.options.app_id)
+        self.state = EmulatorState(self.tenant, self.options)
         self.state.stats = self._stats
         self.router = Router(default_tables() if tables is None else tables)
         self._dispatcher = Dispatcher(self.router, self.state, self._injector, self._stats,
