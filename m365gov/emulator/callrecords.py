@@ -230,15 +230,23 @@ def get_record(ctx: Context) -> Response:
         people = participants(tenant, plan)
         body["participants_v2"] = people[:PARTICIPANT_PAGE]
         if len(people) > PARTICIPANT_PAGE:
-            body["participants_v2@odata.nextLink"] = _link(ctx, base + "/participants_v2", [], PARTICIPANT_PAGE)
+            body["participants_v2@odata.nextLink"] = _nested(ctx, _link(ctx, base + "/participants_v2", [],
+                                                                        PARTICIPANT_PAGE))
     if with_sessions:
         size, _ = _page_size(ctx, SESSION_PAGE)
         all_sessions = sessions(tenant, plan, segments)
         body["sessions"] = all_sessions[:size]
         if len(all_sessions) > size:
             params = [("$expand", "segments")] if segments else []
-            body["sessions@odata.nextLink"] = _link(ctx, base + "/sessions", params, size)
+            body["sessions@odata.nextLink"] = _nested(ctx, _link(ctx, base + "/sessions", params, size))
     return Response(200, dumps(body))
+
+
+def _nested(ctx: Context, link: str) -> str:
+    """A nested link in the form the options ask for (see :class:`EmulatorOptions`)."""
+    if ctx.state.options.nested_link_form == "documented":
+        return link.replace("/v1.0/communications/", "/v1.0/$metadata#communications/", 1)
+    return link
 
 
 @ROUTES.get(_BASE + "/{record_id}/sessions")

@@ -41,7 +41,7 @@ _HEADERS = {"windows": "Teams-VDI/25.1 (Windows NT 10.0; WVD)", "macOS": "Teams/
 
 def iso7(dt: datetime) -> str:
     """Graph's call-record timestamps: seven fractional digits and ``Z``."""
-    return f"{dt:%Y-%m-%dT%H:%M:%S}.{dt.microsecond:06d}0Z"
+    return dt.replace(tzinfo=None).isoformat(timespec="microseconds") + "0Z"
 
 
 def _guid(rng: random.Random) -> str:

@@ -84,17 +84,19 @@ def generate_inventory(seed: int, now: datetime, pop: Population, usage: UsageDa
     rows: list[Row] = []
     defects: list[dict[str, Any]] = []
 
-    def when() -> str:
-        return (now - timedelta(days=10 + int(rng.random() * 400))).date().isoformat()
+    def when(draw: float | None = None) -> str:
+        value = rng.random() if draw is None else draw
+        return (now - timedelta(days=10 + int(value * 400))).date().isoformat()
 
     for i in pop.staff:
+        d = [rng.random() for _ in range(4)]  # a fixed number per person: other rows never shift
         user = users[i]
-        if not user["assignedLicenses"] or rng.random() < 0.05:
+        if not user["assignedLicenses"] or d[0] < 0.05:
             continue
         p = usage.profiles.get(i)
-        device = "portable" if i in heads else "client léger" if rng.random() < 0.85 else "PC fixe"
+        device = "portable" if i in heads else "client léger" if d[1] < 0.85 else "PC fixe"
         if p is None:  # licensed without Teams: equipment was not part of the plan
-            rows.append((user["userPrincipalName"], "no", "no", "no", device, when(), "sans licence Teams"))
+            rows.append((user["userPrincipalName"], "no", "no", "no", device, when(d[2]), "sans licence Teams"))
             continue
         camera = p.camera or (p.mic == "ok" and not p.camera and i % 3 == 0 and "Web" not in p.clients)
         headset = any(h in p.capture_device for h in ("Jabra", "Logitech", "Poly", "EPOS", "HP"))
@@ -103,10 +105,12 @@ def generate_inventory(seed: int, now: datetime, pop: Population, usage: UsageDa
             note = "micro signalé défaillant, ticket ouvert"
         elif camera and not p.camera:
             note = "webcam USB prêtée, à vérifier"
-        elif not camera:
-            note = "pas de webcam sur le client léger, demande en cours" if rng.random() < 0.3 else ""
-        rows.append((user["userPrincipalName"], _yn(camera), _yn(p.mic != "none"), _yn(headset), device, when(), note))
+        elif not camera and d[3] < 0.3:
+            note = "pas de webcam sur le client léger, demande en cours"
+        rows.append((user["userPrincipalName"], _yn(camera), _yn(p.mic != "none"), _yn(headset), device, when(d[2]),
+                     note))
 
+    staff_rows = len(rows)  # the bad rows are placed among staff rows: council variants never move them
     for i in pop.council:
         user = users[i]
         plan = council_plan[i]
@@ -132,15 +136,15 @@ def generate_inventory(seed: int, now: datetime, pop: Population, usage: UsageDa
     replaced: tuple[tuple[int, Row], ...] = ()
     inserted: tuple[tuple[int, Row], ...] = ()
     unknown_row: Row = (UNKNOWN_UPN, "yes", "yes", "yes", "client léger", when(), "agent parti en 2025 ?")
-    if len(rows) >= 3 and "inventory_bad_value" not in fix:
-        k = len(rows) // 3
+    if staff_rows >= 3 and "inventory_bad_value" not in fix:
+        k = staff_rows // 3
         t = rows[k]
         replaced = ((k, (t[0], BAD_CAMERA_VALUE, t[2], t[3], t[4], t[5], t[6])),)
         user = next(u for u in users if u["userPrincipalName"] == t[0])
         defects.append({"kind": "inventory_bad_value", "resource": "inventory", "id": user["id"], "name": t[0],
                         "property": "camera", "value": BAD_CAMERA_VALUE, "expected": "yes|no"})
-    if len(rows) >= 3 and "inventory_unknown_user" not in fix:
-        inserted = (((2 * len(rows)) // 3, unknown_row),)
+    if staff_rows >= 3 and "inventory_unknown_user" not in fix:
+        inserted = (((2 * staff_rows) // 3, unknown_row),)
         defects.append({"kind": "inventory_unknown_user", "resource": "inventory", "id": UNKNOWN_UPN,
                         "name": UNKNOWN_UPN, "property": "userPrincipalName", "value": UNKNOWN_UPN,
                         "expected": "a user of the tenant"})

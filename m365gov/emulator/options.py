@@ -7,6 +7,7 @@ options are fixed when it starts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from m365gov.emulator.ids import stable_guid
 
@@ -26,11 +27,18 @@ class EmulatorOptions:
         report_link_seconds: lifetime of a usage report's pre-authenticated download URL (Microsoft:
             "a few minutes"); tests shorten it to see a link expire.
         app_id: the caller's application id quoted in application-access-policy errors.
+        nested_link_form: how ``sessions@odata.nextLink`` / ``participants_v2@odata.nextLink`` are
+            written: ``plain`` (``…/v1.0/communications/callRecords('id')/sessions?…``, a link that
+            works when followed) or ``documented`` (``…/v1.0/$metadata#communications/…``, exactly
+            as Microsoft's example prints it; a client must rewrite it before following it).
     """
 
     report_link_seconds: float = 300.0
     app_id: str = EMULATOR_APP_ID
+    nested_link_form: Literal["plain", "documented"] = "plain"
 
     def __post_init__(self) -> None:
         if self.report_link_seconds <= 0:
             raise ValueError("EmulatorOptions.report_link_seconds must be positive")
+        if self.nested_link_form not in ("plain", "documented"):
+            raise ValueError("EmulatorOptions.nested_link_form must be 'plain' or 'documented'")

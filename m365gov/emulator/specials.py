@@ -64,10 +64,10 @@ def special_calls(seed: int, now: datetime, usage: UsageData, council: list[int]
                                tuple(legs), next_url))
 
     info = _weekday_before(now, 10, 12)
-    n = usage.active_count(info.date())
-    chosen = [usage.callers[k] for k in sorted(rng.sample(range(n), min(ALL_STAFF_SIZE, n)))]
     organizer = presenters[0]
-    staff = [u for u in chosen if u != organizer and u not in council]
+    elected = set(council)
+    pool = [u for u in usage.callers[:usage.active_count(info.date())] if u not in elected and u != organizer]
+    staff = [pool[k] for k in sorted(rng.sample(range(len(pool)), min(ALL_STAFF_SIZE, len(pool))))]
     legs = [leg(organizer, share=True)] + [leg(u, video=rng.random() < 0.3) for u in staff]
     out.append(SpecialCall("all-staff", "groupCall", info, info + timedelta(minutes=55), organizer, tuple(legs),
                            join_url(organizer, "all-staff")))

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from m365gov.emulator.ids import fraction
 from m365gov.emulator.licensing import TEAMS1
 from m365gov.emulator.people import Population
 
@@ -112,6 +113,22 @@ class _Kind:
 USAGE_KINDS = (_Kind("teams_inactive", 0.12, 5), _Kind("teams_web_only", 0.08, 4),
                _Kind("camera_never_seen", 0.30, 10), _Kind("mic_failing", 0.003, 1))
 USAGE_KIND_NAMES = tuple(k.name for k in USAGE_KINDS)
+# Lanes of plain staff (upper bounds of a per-user uniform draw): each usage kind picks in its own.
+_LANES = (("teams_inactive", 0.25), ("teams_web_only", 0.45), ("camera_never_seen", 1.0))
+_DRAWS = 8
+
+
+class _Draws:
+    """A user's fixed vector of uniform draws, consumed in order (extra calls wrap around)."""
+
+    def __init__(self, values: list[float]) -> None:
+        self._values = values
+        self._next = 0
+
+    def random(self) -> float:
+        value = self._values[self._next % len(self._values)]
+        self._next += 1
+        return value
 
 _HEADSETS = ("Jabra Evolve2 40", "Logitech H390 USB Headset", "Poly Blackwire 3220", "EPOS ADAPT 160",
              "Micro-casque HP USB")
@@ -157,34 +174,33 @@ def generate_usage(seed: int, pop: Population, now: datetime, fix: tuple[str, ..
     staff = [i for i in pop.staff if i in teams]
     heads = set(pop.heads)
 
-    # Pools, each drawn in its own seeded order and kept disjoint.
-    taken: set[int] = set()
-    chosen: dict[str, list[int]] = {}
-
-    def pick(kind: _Kind, pool: list[int]) -> list[int]:
-        candidates = [i for i in pool if i not in taken]
-        random.Random(f"m365gov-emulator:{seed}:usage:{kind.name}").shuffle(candidates)
-        count = 0 if kind.name in fix else max(kind.minimum, round(len(candidates) * kind.share)) + \
-            extra.count(kind.name)
-        out = candidates[:min(count, len(candidates))]
-        taken.update(out)
-        return out
-
+    # Each kind draws from its own lane of staff (decided per user by a hash), in its own seeded
+    # order, with a count that does not depend on the other kinds: fixing or growing one kind
+    # never moves another's targets.
     plain_staff = [i for i in staff if i not in heads]
-    chosen["mic_failing"] = pick(USAGE_KINDS[3], sorted((heads & teams) - set(staff_presenters(pop))))
-    chosen["teams_inactive"] = pick(USAGE_KINDS[0], plain_staff)
-    chosen["teams_web_only"] = pick(USAGE_KINDS[1], plain_staff)
-    chosen["camera_never_seen"] = pick(USAGE_KINDS[2], plain_staff)
+    lanes: dict[str, list[int]] = {name: [] for name, _ in _LANES}
+    for i in plain_staff:
+        draw = fraction(seed, "usage-lane", pop.users[i]["id"])
+        lanes[next(name for name, upper in _LANES if draw < upper)].append(i)
+    lanes["mic_failing"] = sorted((heads & teams) - set(staff_presenters(pop)))
+    chosen: dict[str, list[int]] = {}
+    for kind in USAGE_KINDS:
+        pool = lanes[kind.name]
+        random.Random(f"m365gov-emulator:{seed}:usage:{kind.name}").shuffle(pool)
+        basis = len(pool) if kind.name == "mic_failing" else len(plain_staff)
+        count = max(kind.minimum, round(basis * kind.share)) + extra.count(kind.name)
+        chosen[kind.name] = [] if kind.name in fix else pool[:min(count, len(pool))]
     council_plan = council_equipment(seed, pop.council, fix)
 
     profiles: dict[int, TeamsUsage] = {}
     roles = {i: kind for kind, members in chosen.items() for i in members}
     for i in sorted(teams):
         role = roles.get(i)
+        draws = _Draws([rng.random() for _ in range(_DRAWS)])  # a fixed number per user, whatever the role
         if i in council:
-            profiles[i] = _council_profile(rng, council_plan[i], yesterday, today)
+            profiles[i] = _council_profile(draws, council_plan[i], yesterday, today)
         else:
-            profiles[i] = _staff_profile(rng, role, i in heads, yesterday, today)
+            profiles[i] = _staff_profile(draws, role, i in heads, yesterday, today)
 
     # A disabled account cannot sign in: whatever it was drawn as, it has been inactive since.
     for i, profile in list(profiles.items()):
@@ -222,7 +238,7 @@ def council_equipment(seed: int, council: list[int], fix: tuple[str, ...] = ()) 
     for k, i in enumerate(order[:12]):
         situation = ("inactive", "no_camera", "no_camera", "undeclared")[k % 4]
         if situation == "inactive" and "teams_inactive" in fix:
-            continue
+            situation = "no_camera"  # active now, still without the equipment they declined
         if situation != "inactive" and "council_no_equipment" in fix:
             continue
         plan[i] = situation
@@ -242,7 +258,7 @@ def _replace_last(p: TeamsUsage, last: date) -> TeamsUsage:
                       p.video_share, p.capture_device, p.render_device)
 
 
-def _staff_profile(rng: random.Random, role: str | None, head: bool, yesterday: date,
+def _staff_profile(rng: _Draws, role: str | None, head: bool, yesterday: date,
                    today: date) -> TeamsUsage:
     r = rng.random()
     level = 0.35 + 0.6 * rng.random() if head else 0.15 + 0.8 * rng.random()
@@ -277,7 +293,7 @@ def _staff_profile(rng: random.Random, role: str | None, head: bool, yesterday: 
                       f"Microphone ({headset})", f"Casque ({headset})")
 
 
-def _council_profile(rng: random.Random, plan: str, yesterday: date, today: date) -> TeamsUsage:
+def _council_profile(rng: _Draws, plan: str, yesterday: date, today: date) -> TeamsUsage:
     level = 0.1 + 0.3 * rng.random()
     last = _last_working_day(yesterday, int(rng.random() * 3))
     device = ("iPad", "Android Phone", "Windows", "Web")[int(rng.random() * 4)]
