@@ -50,14 +50,16 @@ def evaluate(
     *,
     views: Mapping[str, View],
     waivers: Sequence[Waiver] = (),
+    built: dict[str, list[Resource]] | None = None,
 ) -> Results:
     """Judge every compiled policy on the snapshot and apply the waivers.
 
-    Each view is built at most once per call. Findings are sorted by policy id then resource id, so
-    the same input always gives byte-identical results.
+    Each view is built at most once per call; ``built`` (view name → resources) shares those builds
+    with the caller (metrics read the same views). Findings are sorted by policy id then resource
+    id, so the same input always gives byte-identical results.
     """
     ordered = sorted(policies, key=lambda p: p.id)
-    cache: dict[str, list[Resource]] = {}
+    cache: dict[str, list[Resource]] = built if built is not None else {}
     findings: list[Finding] = []
     for cp in ordered:
         found = _judge(cp, snapshot, views, cache)
