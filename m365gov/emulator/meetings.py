@@ -23,6 +23,7 @@ by role, attendees may use camera and microphone, entry/exit announced, transcri
 from __future__ import annotations
 
 import base64
+import hashlib
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -68,8 +69,13 @@ class CouncilMeeting:
 
 
 def thread_token(seed: int, key: str) -> str:
-    """The base64 part of ``19:meeting_<…>@thread.v2``: a GUID's text, base64-encoded, as Teams does."""
-    return base64.b64encode(stable_guid(f"meeting:{seed}:{key}").encode()).decode()
+    """The base64 part of ``19:meeting_<…>@thread.v2``: a GUID's text, base64-encoded, as Teams does.
+
+    (A keyed hash rather than ``uuid5``: it is computed for every group call listed.)
+    """
+    h = hashlib.blake2b(f"meeting:{seed}:{key}".encode(), digest_size=16).hexdigest()
+    guid = f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:]}"
+    return base64.b64encode(guid.encode()).decode()
 
 
 def join_web_url(tenant_id: str, organizer_id: str, token: str) -> str:

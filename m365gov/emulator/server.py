@@ -156,7 +156,10 @@ class Emulator:
     """A local stand-in for Microsoft Graph, serving a generated tenant.
 
     Use as a context manager (``with Emulator() as emu: …``) or with :meth:`start` / :meth:`stop`.
-    ``port=0`` picks a free port. Only loopback hosts are accepted.
+    ``port=0`` picks a free port. Only loopback hosts are accepted. ``options``
+    (:class:`EmulatorOptions`) fixes per-instance settings such as the report download links'
+    lifetime; ``faults`` (swappable while running) also carries the ``beta_unavailable`` and
+    ``meetings_access_policy`` switches.
     """
 
     def __init__(self, tenant: Tenant | None = None, *, faults: Faults | None = None, host: str = "127.0.0.1",

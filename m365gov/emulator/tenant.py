@@ -12,6 +12,13 @@ is Multi-Geo (it holds ``OFFICE365_MULTIGEO``), so PDLs are meaningful. Guests, 
 unlicensed field staff and people without Teams (EEA "no Teams" suite alone, or Teams disabled in E3)
 are part of the normal population, not defects.
 
+Teams families, each in its own module and random stream: usage profiles behind the usage reports
+(:mod:`~m365gov.emulator.usage`), call records generated lazily by index
+(:mod:`~m365gov.emulator.calls`), Teams devices and their health (:mod:`~m365gov.emulator.rooms`),
+the council's online meetings and calendars (:mod:`~m365gov.emulator.meetings`), and the DSI's
+declared equipment inventory (:mod:`~m365gov.emulator.inventory`). Their seeded defects follow the
+residency ones in :attr:`Tenant.defects`. ``tenant.now`` ends every window (reports, call records).
+
 Variants for drift tests: ``fix=("user_pdl",)`` (or ``"all"``) repairs a kind; ``extra_defects=
 ("group_pdl",)`` breaks one more resource of a kind. Everything else stays byte-identical.
 

@@ -93,7 +93,7 @@ def test_a_tampered_download_link_is_refused(client: httpx.Client) -> None:
 
 @pytest.fixture(scope="module")
 def short_lived() -> Iterator[Emulator]:
-    with Emulator(generate_tenant(), options=EmulatorOptions(report_link_seconds=0.2)) as emu:
+    with Emulator(generate_tenant(), options=EmulatorOptions(report_link_seconds=0.1)) as emu:
         yield emu
 
 
@@ -101,7 +101,7 @@ def test_the_download_link_expires(short_lived: Emulator) -> None:
     with httpx.Client(base_url=short_lived.graph_url, headers={"Authorization": "Bearer t"}) as c:
         location = c.get(ACTIVITY).headers["Location"]
     assert httpx.get(location).status_code == 200
-    time.sleep(0.3)
+    time.sleep(0.15)
     expired = httpx.get(location)
     assert expired.status_code == 403 and "expired" in expired.json()["error"]["message"]
 
@@ -139,7 +139,7 @@ def test_beta_json_rows_are_camel_case(client: httpx.Client, emulator: Emulator)
 
 
 def test_beta_json_default_page_is_2000_rows() -> None:
-    with Emulator(generate_tenant(users=3000)) as emu, \
+    with Emulator(generate_tenant(users=2800)) as emu, \
             httpx.Client(headers={"Authorization": "Bearer t"}) as c:
         body = c.get(f"{emu.beta_url}{ACTIVITY}?$format=application/json").json()
     assert len(body["value"]) == 2000 and "$skiptoken=" in body["@odata.nextLink"]
