@@ -296,6 +296,8 @@ def serve(seed: int = 2026, users: int = 350, port: int = 8765, faults: Faults |
         print(f"  Statistics:  {emu.base_url}/_emulator/stats", file=out)
         print(f"  Tenant id:   {tenant.tenant_id}", file=out)
         print(f"  Council group id: {tenant.council_group_id}", file=out)
+        print(f"  Council meeting:  {tenant.council_meeting.join_web_url}", file=out)
+        print(f"  Organizer:        {tenant.council_meeting.organizer_upn}", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
         if on_ready is not None:
             on_ready(emu)

@@ -269,7 +269,9 @@ def _staff_profile(rng: _Draws, role: str | None, head: bool, yesterday: date,
             return TeamsUsage(None, 0.0, (), False, "none", 0, 0, 0, 0, "", "")
         last = today - timedelta(days=INACTIVE_DAYS + 5 + int(r * 140))
         return TeamsUsage(last, 0.1, ("Windows",), False, "ok", 1, 0.05, 0.1, 0, headset, headset)
-    last = _last_working_day(yesterday, int(r * r * 6))
+    # Heads (presenters, the failing microphone's owner) worked in Teams yesterday: the special
+    # records of the last days (rehearsal, microphone checks) must not postdate their last activity.
+    last = yesterday if head else _last_working_day(yesterday, int(r * r * 6))
     if role == "teams_web_only":
         return TeamsUsage(last, level * 0.6, ("Web",), False, "ok", chat, calls * 0.5, meetings, 0.0,
                           "Default input device", "Default output device")
@@ -295,7 +297,8 @@ def _staff_profile(rng: _Draws, role: str | None, head: bool, yesterday: date,
 
 def _council_profile(rng: _Draws, plan: str, yesterday: date, today: date) -> TeamsUsage:
     level = 0.1 + 0.3 * rng.random()
-    last = _last_working_day(yesterday, int(rng.random() * 3))
+    rng.random()  # keeps the draw order of earlier versions
+    last = yesterday  # convened for the rehearsal: every active member opened Teams yesterday
     device = ("iPad", "Android Phone", "Windows", "Web")[int(rng.random() * 4)]
     clients: tuple[str, ...] = {"iPad": ("iOS",), "Android Phone": ("Android Phone",),
                                 "Windows": ("Windows", "iOS"), "Web": ("Web",)}[device]

@@ -138,3 +138,11 @@ def test_device_info_is_on_media_not_on_endpoints(tenant: Tenant) -> None:
 def test_identities_use_the_v2_fields_only(tenant: Tenant) -> None:
     r = record(tenant, _plans(tenant)[0], "x")
     assert "organizer_v2" in r and "organizer" not in r and "participants" not in r
+
+
+def test_no_one_appears_in_a_call_after_their_last_activity(tenant: Tenant) -> None:
+    for plan in _plans(tenant):
+        for leg in plan.legs:
+            if leg.user >= 0:
+                last = tenant.usage.profiles[leg.user].last_activity
+                assert last is not None and last >= plan.start.date(), (plan.label, leg)
