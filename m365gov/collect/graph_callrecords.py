@@ -39,7 +39,8 @@ _KEY_SEGMENT = re.compile(r"\('([^'/]*)'\)")
 class CallRecordsSource(Source):
     """Every call and meeting of the window, compacted per participant (caller side).
 
-    Section data: ``{"window": {"start", "end"}, "calls": [compact call…]}``; counts: ``items``
+    Section data: ``{"window": {"start", "end", "retainedFrom" (only when the window reaches past
+    retention)}, "calls": [compact call…]}``; counts: ``items``
     (calls kept), ``listPages``, ``detailBatches``, ``sessionPages``, ``sessionBatches`` and
     ``expired`` (listed, then gone — past retention — before their details were read).
     """
@@ -113,7 +114,11 @@ class CallRecordsSource(Source):
                 f"{len(problems)} of {len(ids)} call records could not be read: {'; '.join(problems[:3])}",
             )
         kept = [calls[r] for r in ids if r in calls]
-        data = {"window": {"start": to_iso(start), "end": to_iso(end)}, "calls": kept}
+        window_doc = {"start": to_iso(start), "end": to_iso(end)}
+        if start < ctx.collected_at - RETENTION:
+            # An --as-of in the past: calls before this instant were already deleted by Microsoft.
+            window_doc["retainedFrom"] = to_iso(ctx.collected_at - RETENTION)
+        data = {"window": window_doc, "calls": kept}
         counts = {
             "items": len(kept),
             "listPages": list_pages,

@@ -20,6 +20,7 @@ from m365gov.snapshot.model import SourceSection
 
 Handler = Callable[[httpx.Request], httpx.Response]
 NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+NOW_ISO = "2026-11-28T08:00:00Z"
 CSV = (
     b"\xef\xbb\xbfReport Refresh Date,User Principal Name,Last Activity Date,Report Period\r\n"
     b"2026-11-27,a@ville.fr,2026-11-20,30\r\n"
@@ -114,3 +115,36 @@ def test_devices_are_listed_with_top_50_and_room_health_is_batched_on_beta() -> 
     assert section.ok and [d.get("health") for d in section.data["devices"]] == [{"connection": {}}, None]
     assert str(requests[0].url) == "https://graph.microsoft.com/beta/teamwork/devices?$top=50"
     assert requests[1].url.path == "/beta/$batch" and b"/teamwork/devices/d1/health" in requests[1].content
+
+
+def test_a_session_page_on_another_host_is_refused_not_followed() -> None:
+    from m365gov.collect.graph_callrecords import CallRecordsSource
+
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        if request.url.path == "/v1.0/$batch":
+            record = {"id": "r1", "sessions": [], "sessions@odata.nextLink": "https://evil.example/v1.0/x?$skiptoken=1"}
+            return httpx.Response(200, json={"responses": [{"id": "0", "status": 200, "body": record}]})
+        return httpx.Response(200, json={"value": [{"id": "r1"}]})
+
+    section = _run(CallRecordsSource(), handler)
+    assert section.status == "error" and "outside" in (section.detail or "")
+    assert set(hosts) == {"graph.microsoft.com"}
+
+
+def test_call_records_are_listed_over_the_30_days_ending_at_as_of() -> None:
+    from m365gov.collect.graph_callrecords import CallRecordsSource
+
+    urls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        urls.append(str(request.url))
+        return httpx.Response(200, json={"value": []})
+
+    section = _run(CallRecordsSource(), handler)
+    assert section.ok and section.data == {"window": {"start": "2026-10-29T08:00:00Z", "end": NOW_ISO}, "calls": []}
+    assert "startDateTime%20ge%202026-10-29T08%3A00%3A00Z%20and%20startDateTime%20lt%202026-11-28T08%3A00%3A00Z" in (
+        urls[0].replace("+", "%20")
+    )
