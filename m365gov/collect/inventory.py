@@ -77,7 +77,8 @@ class Inventory:
 
     Attributes:
         rows: the valid rows, each with its 1-based ``line`` and the documented columns.
-        errors: ``{"line", "message"}`` for each rejected row or ignored column.
+        errors: ``{"line", "message"}`` for each rejected row (with its ``userPrincipalName`` when the
+            cell was readable) or ignored column.
     """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -119,7 +120,10 @@ def parse_inventory(data: bytes) -> Inventory:
             if not problems and upn in seen:
                 problems.append(f"{REQUIRED} {row[REQUIRED]!r} is already declared on line {seen[upn]}")
             if problems:
-                inv.errors.append({"line": line, "message": "; ".join(problems)})
+                error = {"line": line, "message": "; ".join(problems)}
+                if row.get(REQUIRED):
+                    error[REQUIRED] = row[REQUIRED]  # whose declaration was lost, for the reader
+                inv.errors.append(error)
                 continue
             seen[upn] = line
             inv.rows.append(row)

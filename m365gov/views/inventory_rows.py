@@ -21,7 +21,7 @@ class InventoryRowsView(View):
         "id": FieldSpec("string", "file:line, e.g. inventaire.csv:12"),
         "displayName": FieldSpec("string", "the row's user principal name, or the line for an unreadable row"),
         "line": FieldSpec("integer", "1-based line number in the file"),
-        "userPrincipalName": FieldSpec("string", "as written in the file (null for a rejected line)"),
+        "userPrincipalName": FieldSpec("string", "as written in the file (null for a line where it is unreadable)"),
         "knownUser": FieldSpec(
             "boolean", "the row names a user of the directory; null for a rejected line or when users is unavailable"
         ),
@@ -54,12 +54,13 @@ class InventoryRowsView(View):
                 }
             )
         for err in doc.get("errors") or ():
+            upn = err.get("userPrincipalName")
             out.append(
                 {
                     "id": f"{file}:{err.get('line')}",
-                    "displayName": f"{file} line {err.get('line')}",
+                    "displayName": f"{file} line {err.get('line')}" + (f" ({upn})" if upn else ""),
                     "line": err.get("line"),
-                    "userPrincipalName": None,
+                    "userPrincipalName": upn,
                     "knownUser": None,
                     "problem": err.get("message"),
                     **dict.fromkeys(("camera", "microphone", "headset", "device", "updatedOn")),

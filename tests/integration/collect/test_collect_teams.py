@@ -17,6 +17,7 @@ from m365gov.emulator import Emulator, Faults, Tenant, generate_tenant
 from m365gov.emulator.options import EmulatorOptions
 from m365gov.emulator.rooms import CHAMBER_NAME
 from m365gov.pipeline import audit_snapshot, collect_snapshot, compile_policies, shipped_policy_dir
+from m365gov.views import VIEWS
 
 TEAMS = compile_policies(None, [shipped_policy_dir() / "teams", shipped_policy_dir() / "devices"])
 REPORTS = ("getTeamsUserActivityUserDetail", "getTeamsDeviceUsageUserDetail")
@@ -172,3 +173,30 @@ def test_hashed_names_are_caught_even_when_report_settings_cannot_be_read(
     assert snap.sources["reportSettings"].status == "missing_permission"
     assert snap.sources["teamsUserActivity"].status == "concealed_names"
     assert "hashed" in (snap.sources["teamsUserActivity"].detail or "")
+
+
+def test_every_seeded_teams_and_device_defect_is_revealed_by_its_policy(
+    full: tuple[Collection, list[Any]], town: Tenant
+) -> None:
+    collection, _ = full
+    failing: dict[str, set[str]] = {}
+    for policy, findings in _findings(collection).items():
+        failing[policy] = {f["resource"]["id"] for f in findings if f["status"] == "fail"}
+        failing[policy] |= {f["resource"]["name"] or "" for f in findings if f["status"] == "fail"}
+    expected = {
+        "teams_inactive": "TEAMS-003",
+        "teams_web_only": "TEAMS-004",
+        "council_no_equipment": "DEV-001",
+        "mic_failing": "DEV-004",
+        "room_camera_disconnected": "DEV-003",
+    }
+    for kind, policy in expected.items():
+        ids = {d["id"] for d in town.defects if d["kind"] == kind}
+        assert ids and ids <= failing[policy], (kind, ids - failing[policy])
+    for kind in ("inventory_bad_value", "inventory_unknown_user"):
+        (defect,) = [d for d in town.defects if d["kind"] == kind]
+        assert any(defect["name"] in name for name in failing["DEV-005"]), kind
+    people = {r["id"]: r for r in collection.snapshot.data("users") or []}
+    never = [d["id"] for d in town.defects if d["kind"] == "camera_never_seen" and d["id"] in people]
+    verdicts = {r["id"]: r["camera"] for r in VIEWS["readiness"].build(collection.snapshot)}
+    assert never and all(verdicts[i] in ("declared", "unknown") for i in never)

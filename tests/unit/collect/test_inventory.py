@@ -52,7 +52,11 @@ def test_bad_rows_get_line_numbered_errors_and_good_rows_still_count() -> None:
 def test_a_second_row_for_the_same_user_is_an_error_naming_the_first() -> None:
     inv = parse_inventory((HEADER + "a@ville.fr,oui,oui,,,,\nA@Ville.fr,non,non,,,,\n").encode())
     assert len(inv.rows) == 1 and inv.errors == [
-        {"line": 3, "message": "userPrincipalName 'A@Ville.fr' is already declared on line 2"}
+        {
+            "line": 3,
+            "message": "userPrincipalName 'A@Ville.fr' is already declared on line 2",
+            "userPrincipalName": "A@Ville.fr",
+        }
     ]
 
 
