@@ -5,8 +5,9 @@ A full record (``sessions`` → ``segments`` → ``media`` → ``streams``) is t
 read, one compact entry per call and per participant, under Microsoft's property names:
 
 ``{"id", "startDateTime", "type", "joinWebUrl", "participants": [{"id", "userPrincipalName",
-"displayName", "platforms", "productFamilies", "captureDeviceNames", "renderDeviceNames",
-"audioSent", "videoSent", "audio": {ratio: worst value}, "sessions"}]}``
+"platforms", "captureDeviceNames", "renderDeviceNames", "audioSent", "videoSent",
+"audio": {ratio: worst value}, "sessions"}]}`` — about 600 bytes per participant: names live in the
+directory, and only the ratios that say whether a device works are kept.
 
 Rules, from the data model (graph.md §4):
 
@@ -34,16 +35,12 @@ AUDIO_RATIOS = (
     "captureNotFunctioningEventRatio",
     "renderNotFunctioningEventRatio",
     "lowSpeechLevelEventRatio",
-    "lowSpeechToNoiseEventRatio",
-    "deviceClippingEventRatio",
-    "deviceGlitchEventRatio",
-    "renderMuteEventRatio",
-    "renderZeroVolumeEventRatio",
     "micGlitchRate",
     "speakerGlitchRate",
-    "howlingEventCount",
 )
-"""``deviceInfo`` numbers kept per participant and call (graph.md §4): mic, speaker and room acoustics."""
+"""``deviceInfo`` numbers kept per participant and call (graph.md §4): the microphone's and the
+speaker's. Other ratios (clipping, howling, CPU) describe the room or the machine, not whether a
+device works, and would triple the size of the section at scale."""
 
 CALLER_SIDE = ("caller", "callerDevice", "callerToCallee")
 CALLEE_SIDE = ("callee", "calleeDevice", "calleeToCaller")
@@ -66,7 +63,6 @@ def compact_call(record: Mapping[str, Any]) -> dict[str, Any]:
             p["sessions"] += 1
             agent = endpoint.get("userAgent") or {}
             _add(p["platforms"], agent.get("platform"))
-            _add(p["productFamilies"], agent.get("productFamily"))
             for segment in session.get("segments") or ():
                 for media in segment.get("media") or ():
                     _read_media(p, media, device_key, direction)
@@ -88,18 +84,13 @@ def _identity(endpoint: Mapping[str, Any]) -> dict[str, Any] | None:
         ident = legacy if isinstance(legacy, dict) and legacy.get("id") else None
     if ident is None:
         return None
-    return {
-        "id": ident["id"],
-        "userPrincipalName": ident.get("userPrincipalName"),
-        "displayName": ident.get("displayName"),
-    }
+    return {"id": ident["id"], "userPrincipalName": ident.get("userPrincipalName")}
 
 
 def _new_participant(identity: dict[str, Any]) -> dict[str, Any]:
     return {
         **identity,
         "platforms": [],
-        "productFamilies": [],
         "captureDeviceNames": [],
         "renderDeviceNames": [],
         "audioSent": False,
