@@ -89,6 +89,29 @@ class CollectSettings:
     timeout: float = 100.0
 
 
+REPORT_PERIODS = ("D7", "D30", "D90", "D180")
+"""Usage-report periods Graph accepts (graph.md §3.2)."""
+DEFAULT_HISTORY_DIR = Path("reports") / "history"
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """What the Teams rollout and readiness sources need beyond Graph itself.
+
+    Attributes:
+        report_period: usage-report period, one of :data:`REPORT_PERIODS` (``[reports] period``).
+        inventory_csv: the declared equipment inventory (``[inventory] csv``), or ``None``.
+        council_group_id: the council's group (``[council] group_id``), or ``None``.
+        chamber_device: the council chamber's Teams Rooms device, by id, room account name or asset
+            tag (``[council] chamber_device``), or ``None``.
+    """
+
+    report_period: str = "D30"
+    inventory_csv: Path | None = None
+    council_group_id: str | None = None
+    chamber_device: str | None = None
+
+
 @dataclass(frozen=True)
 class Config:
     """A whole ``m365gov.toml``.
@@ -101,6 +124,9 @@ class Config:
         disabled_policies: policy ids switched off for this tenant.
         parameters: per-policy parameter overrides, checked against the policies when compiled.
         waivers_file: the waivers file, if any.
+        teams: usage-report period, inventory, council group and chamber device.
+        history_dir: where each audit's trend point is kept (``[history] dir``); ``None`` when the
+            config has no ``[history]`` table, so that nothing is written unless asked for.
         raw: the parsed TOML, for sections that later features read.
     """
 
@@ -113,6 +139,8 @@ class Config:
     disabled_policies: frozenset[str] = frozenset()
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     waivers_file: Path | None = None
+    teams: TeamsSettings = field(default_factory=TeamsSettings)
+    history_dir: Path | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -183,6 +211,14 @@ def config_from_mapping(doc: Mapping[str, Any], *, path: Path | None = None) -> 
         timeout=float(c.get("timeout", defaults.timeout)),
     )
     pol = doc.get("policies", {})
+    council = doc.get("council", {})
+    teams = TeamsSettings(
+        report_period=doc.get("reports", {}).get("period", "D30"),
+        inventory_csv=_resolve(base, doc.get("inventory", {}).get("csv")),
+        council_group_id=council.get("group_id"),
+        chamber_device=council.get("chamber_device"),
+    )
+    history = doc.get("history")
     return Config(
         tenant_id=doc["tenant_id"],
         path=path,
@@ -193,6 +229,8 @@ def config_from_mapping(doc: Mapping[str, Any], *, path: Path | None = None) -> 
         disabled_policies=frozenset(pol.get("disabled", ())),
         parameters=doc.get("parameters", {}),
         waivers_file=_resolve(base, doc.get("waivers", {}).get("file")),
+        teams=teams,
+        history_dir=None if history is None else _resolve(base, history.get("dir", str(DEFAULT_HISTORY_DIR))),
         raw=doc,
     )
 

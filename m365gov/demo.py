@@ -11,17 +11,22 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from m365gov.auth import StaticTestCredential
 from m365gov.config import config_from_mapping
-from m365gov.pipeline import audit_snapshot, collect_snapshot, compile_policies
+from m365gov.jsonio import atomic_write_text
+from m365gov.pipeline import audit_snapshot, collect_snapshot, compile_policies, record_history
 from m365gov.progress import collection_progress
 from m365gov.render import RENDERERS, REPORT_FORMATS, RenderOptions
 from m365gov.render.write import write_reports
 from m365gov.results import Results
 from m365gov.snapshot import write_snapshot
+
+INVENTORY_FILE = "inventaire-equipements.csv"
+"""The demo town's declared equipment inventory, written beside the reports and configured."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ def run_demo(
     *,
     users: int = 350,
     seed: int = 2026,
+    as_of: datetime | None = None,
+    history_dir: Path | None = None,
     lang: str = "en",
     color: bool = False,
     out: TextIO | None = None,
@@ -47,39 +54,66 @@ def run_demo(
 ) -> DemoOutcome:
     """Generate the town, serve it, collect, evaluate, print the report and write every format.
 
-    ``fix`` (defect kinds repaired) and ``extra_defects`` (kinds with one more broken resource) make
-    the variants of the same town that drift is shown and tested on: everything else is identical
-    (see :mod:`m365gov.emulator.defects`). Unknown kinds raise :class:`ValueError`.
+    ``as_of`` moves the town's "now" (and so its calls and usage reports) and the end of the
+    collection windows together: two demos at different dates make a trend. ``history_dir`` keeps
+    each run's adoption and readiness for ``m365gov trend``. ``fix`` (defect kinds repaired) and
+    ``extra_defects`` (kinds with one more broken resource) make the variants of the same town that
+    drift is shown and tested on: everything else is identical (see :mod:`m365gov.emulator.defects`).
+    Unknown kinds raise :class:`ValueError`.
     """
     from m365gov.emulator import Emulator, generate_tenant
+    from m365gov.emulator.rooms import CHAMBER_NAME
 
     stream = out or sys.stdout
     started = time.monotonic()
-    tenant = generate_tenant(seed=seed, users=users, fix=tuple(fix), extra_defects=tuple(extra_defects))
+    tenant = generate_tenant(seed=seed, users=users, now=as_of, fix=tuple(fix), extra_defects=tuple(extra_defects))
     policies = compile_policies(None)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    inventory_path = output_dir / INVENTORY_FILE
+    atomic_write_text(inventory_path, tenant.inventory_csv())
     with Emulator(tenant) as emu:
         config = config_from_mapping(
-            {"tenant_id": tenant.tenant_id, "graph": {"endpoint": emu.graph_url}, "auth": {"mode": "emulator"}}
+            {
+                "tenant_id": tenant.tenant_id,
+                "graph": {"endpoint": emu.graph_url},
+                "auth": {"mode": "emulator"},
+                "reports": {"period": "D30"},
+                "inventory": {"csv": str(inventory_path.resolve())},
+                "council": {"group_id": tenant.council_group_id, "chamber_device": CHAMBER_NAME},
+                **({"history": {"dir": str(history_dir.resolve())}} if history_dir is not None else {}),
+            }
         )
         with collection_progress() as hook:
-            collection = collect_snapshot(config, StaticTestCredential(), policies, progress=hook)
-    results = audit_snapshot(collection.snapshot, policies)
+            collection = collect_snapshot(config, StaticTestCredential(), policies, as_of=tenant.now, progress=hook)
+    results = audit_snapshot(collection.snapshot, policies, history_dir=config.history_dir)
     doc = results.to_json()
-    output_dir.mkdir(parents=True, exist_ok=True)
     snapshot_path = output_dir / "snapshot.json"
     write_snapshot(collection.snapshot, snapshot_path)
     reports = write_reports(doc, REPORT_FORMATS, output_dir, RenderOptions(lang=lang))
     results_path = output_dir / RENDERERS["json"].filename
+    files = [inventory_path, snapshot_path, *reports]
+    if config.history_dir is not None:
+        files.append(record_history(config.history_dir, results))
     stream.write(RENDERERS["terminal"].render(doc, RenderOptions(lang=lang, color=color)))
+    calls = collection.snapshot.sources.get("callRecords")
+    cost = ""
+    if calls is not None and calls.ok:
+        c = calls.counts
+        cost = (
+            f" Call records: {c.get('items', 0)} calls in {c.get('listPages', 0)} list pages, "
+            f"{c.get('detailBatches', 0)} detail batches and {c.get('sessionBatches', 0)} batches for "
+            f"{c.get('sessionPages', 0)} nested session pages."
+        )
     stream.write(
         "\n"
-        f"Demo town: {users} users (seed {seed}), collected through msgraph-sdk from the local emulator "
-        f"in {collection.elapsed:.1f} s ({collection.stats.requests} requests); whole demo "
-        f"{time.monotonic() - started:.1f} s.\n"
+        f"Demo town: {users} users (seed {seed}, as of {tenant.now:%Y-%m-%d %H:%M} UTC), collected through "
+        f"msgraph-sdk from the local emulator in {collection.elapsed:.1f} s ({collection.stats.requests} "
+        f"requests); whole demo {time.monotonic() - started:.1f} s.{cost}\n"
         "The failures above are seeded on purpose: the demo always exits 0 and is not a CI gate.\n"
-        f"Written under {output_dir}: {snapshot_path.name}, " + ", ".join(p.name for p in reports) + "\n"
+        f"Written under {output_dir}: " + ", ".join(p.name for p in files) + "\n"
         f"Open the report: {output_dir / RENDERERS['html'].filename}\n"
         f"Re-evaluate offline: m365gov audit --snapshot {snapshot_path} --format json\n"
         f"Compare two runs: m365gov drift OLD/results.json {results_path}\n"
+        + (f"Trend over runs: m365gov trend --history {config.history_dir}\n" if config.history_dir else "")
     )
-    return DemoOutcome(results, (snapshot_path, *reports), collection.stats.requests, collection.elapsed)
+    return DemoOutcome(results, tuple(files), collection.stats.requests, collection.elapsed)

@@ -51,6 +51,30 @@ retry_budget = 900
 
 [waivers]
 # file = "waivers.json"   # accepted risks: policy, resources, reason, approvedBy, expiresOn
+
+[reports]
+# Period of the Teams usage reports (user activity, device usage): D7, D30, D90 or D180.
+# If the reports conceal user names, per-user Teams findings are not evaluated: lift it in the
+# Microsoft 365 admin centre → Settings → Org settings → Reports → "Display concealed user, group,
+# and site names in all reports" (m365gov only reads that setting, never changes it).
+period = "D30"
+
+# [inventory]
+# The declared equipment inventory, a CSV kept by the DSI (relative to this file). Columns:
+# userPrincipalName (required), camera, microphone, headset (oui/non, yes/no, true/false, 1/0),
+# device, updatedOn (YYYY-MM-DD or DD/MM/YYYY), note. Separator "," or ";"; UTF-8.
+# csv = "inventaire-equipements.csv"
+
+# [council]
+# The council's group (Entra admin centre → Groups → the group → Object ID): every member must be
+# camera- and microphone-ready.
+# group_id = "22222222-2222-2222-2222-222222222222"
+# The council chamber's Teams Rooms device: its id, its room account's display name or asset tag.
+# chamber_device = "Salle du conseil"
+
+# [history]
+# Keep each audit's adoption and readiness summary for `m365gov trend` (relative to this file).
+# dir = "reports/history"
 """
 
 

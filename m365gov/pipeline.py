@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from m365gov.config import Config
 from m365gov.errors import InputError
 from m365gov.policy import CompiledPolicy, PolicySet, evaluate, load_policies
+from m365gov.policy.model import source_name
 from m365gov.results import Results
 from m365gov.snapshot.model import Snapshot
 from m365gov.views import VIEWS
@@ -85,12 +86,15 @@ def collection_plan(policies: Sequence[CompiledPolicy]) -> tuple[list[str], dict
         for view_name, paths in p.fields_read().items():
             view = VIEWS[view_name]
             sources.update(dict.fromkeys((*view.sources, *view.optional_sources)))
+            for qualified in view.always_fields:
+                source, _, prop = qualified.partition(".")
+                select[source].add(prop)
             for path in paths:
                 spec = view.fields.get(_first_segment(path))
                 for qualified in spec.source_fields if spec else ():
                     source, _, prop = qualified.partition(".")
                     select[source].add(prop)
-        sources.update(dict.fromkeys(p.policy.requires.sources))
+        sources.update(dict.fromkeys(source_name(s) for s in p.policy.requires.sources))
     return list(sources), {k: frozenset(v) for k, v in select.items()}
 
 
@@ -115,9 +119,41 @@ def collect_snapshot(
     return collect(config, credential, sources=sources, select=select, as_of=as_of, progress=progress)
 
 
-def audit_snapshot(snapshot: Snapshot, policies: PolicySelection, *, waivers_file: Path | None = None) -> Results:
-    """Evaluate a snapshot (pure: the snapshot's collection time is "now")."""
+def audit_snapshot(
+    snapshot: Snapshot,
+    policies: PolicySelection,
+    *,
+    waivers_file: Path | None = None,
+    history_dir: Path | None = None,
+) -> Results:
+    """Evaluate a snapshot (pure: the snapshot's collection time is "now") and compute its metrics.
+
+    ``metrics`` holds the adoption and readiness numbers (:mod:`m365gov.metrics`) and, when a
+    history folder is given, ``history``: the earlier trend points of the same tenant, so that a
+    report can chart them. Nothing is written here (see :func:`record_history`).
+    """
+    from dataclasses import replace
+
+    from m365gov.history import earlier_points, point_from_results
+    from m365gov.metrics import compute_metrics
     from m365gov.waivers import load_waivers
 
     waivers = load_waivers(waivers_file, policy_ids=policies.known_ids) if waivers_file else ()
-    return evaluate(snapshot, policies.enabled, views=VIEWS, waivers=waivers)
+    built: dict[str, Any] = {}
+    results = evaluate(snapshot, policies.enabled, views=VIEWS, waivers=waivers, built=built)
+    metrics: dict[str, Any] = compute_metrics(snapshot, VIEWS, built)
+    if history_dir is not None:
+        point = point_from_results({"snapshot": results.snapshot.to_json(), "metrics": metrics})
+        metrics["history"] = [
+            {k: p.get(k) for k in ("collectedAt", "asOf", "adoption", "readiness")}
+            for p in earlier_points(history_dir, point)
+        ]
+    return replace(results, metrics=metrics)
+
+
+def record_history(history_dir: Path, results: Results) -> Path:
+    """Keep this run's trend point in ``history_dir`` (atomically; same snapshot, same file)."""
+    from m365gov.history import point_from_results, write_point
+
+    point = point_from_results({"snapshot": results.snapshot.to_json(), "metrics": results.metrics})
+    return write_point(history_dir, point)

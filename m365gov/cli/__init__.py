@@ -6,7 +6,16 @@ family is adding a module and a line below. Imports of the library stay inside t
 import msgraph (~1 s).
 """
 
-from m365gov.cli import audit, demo, drift, emulator, policies, report, setup  # noqa: F401  (registers the commands)
+from m365gov.cli import (  # noqa: F401  (registers the commands)
+    audit,
+    demo,
+    drift,
+    emulator,
+    policies,
+    report,
+    setup,
+    trend,
+)
 from m365gov.cli.app import main
 
 __all__ = ["main"]

@@ -111,6 +111,12 @@ def _utc(value: Any) -> Any:
     "(report everything, exit 0) — for the first run of a scheduled job.",
 )
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option(
+    "--history",
+    "history_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep this run's adoption and readiness in this trend folder (default: the config's [history] dir).",
+)
 def audit(
     snapshot_path: Path | None,
     config_path: Path | None,
@@ -122,6 +128,7 @@ def audit(
     baseline_path: Path | None,
     baseline_missing: str,
     lang: str,
+    history_dir: Path | None,
 ) -> None:
     """Judge a snapshot (or collect one first) against the policies and report.
 
@@ -151,8 +158,13 @@ def audit(
         with collection_progress() as hook:
             snapshot = collect_snapshot(config, credential_for(config), policies, progress=hook).snapshot
     waivers = waivers_path or (config.waivers_file if config else None)
-    results = audit_snapshot(snapshot, policies, waivers_file=waivers)
+    history = history_dir or (config.history_dir if config else None)
+    results = audit_snapshot(snapshot, policies, waivers_file=waivers, history_dir=history)
     doc = results.to_json()
+    if history is not None:
+        from m365gov.pipeline import record_history
+
+        click.echo(f"trend point written to {record_history(history, results)}", err=True)
     if baseline_path is None:
         emit(doc, wanted, output, lang)
         sys.exit(exit_code(results, fail_on))

@@ -8,7 +8,7 @@ USER_PROPERTIES = frozenset(
     {
         "id", "userPrincipalName", "displayName", "givenName", "surname", "mail", "accountEnabled",
         "userType", "usageLocation", "preferredDataLocation", "preferredLanguage", "department",
-        "jobTitle", "officeLocation", "companyName", "employeeType", "createdDateTime",
+        "jobTitle", "officeLocation", "companyName", "employeeType", "createdDateTime", "mobilePhone", "businessPhones",
         "assignedLicenses", "assignedPlans", "licenseAssignmentStates", "onPremisesSyncEnabled",
     }
 )

@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from m365gov.collect.base import Source
+from m365gov.collect.graph_callrecords import CallRecordsSource
+from m365gov.collect.graph_council import CouncilMembersSource
+from m365gov.collect.graph_devices import TeamworkDevicesSource
 from m365gov.collect.graph_directory import (
     GroupsSource,
     OrganizationSource,
     SubscribedSkusSource,
     UsersSource,
 )
-from m365gov.collect.graph_reports import ReportSettingsSource
+from m365gov.collect.graph_reports import ReportSettingsSource, TeamsDeviceUsageSource, TeamsUserActivitySource
 from m365gov.collect.graph_sites import SitesSource
 from m365gov.collect.graph_teamwork import TeamworkSource, UserTeamworkSource
+from m365gov.collect.inventory import InventorySource
 
 SOURCES: Mapping[str, Source] = {
     s.name: s
@@ -26,6 +30,12 @@ SOURCES: Mapping[str, Source] = {
         TeamworkSource(),
         UserTeamworkSource(),
         ReportSettingsSource(),
+        TeamsUserActivitySource(),
+        TeamsDeviceUsageSource(),
+        CallRecordsSource(),
+        TeamworkDevicesSource(),
+        CouncilMembersSource(),
+        InventorySource(),
     )
 }
 

@@ -4,8 +4,12 @@ There is no Microsoft 365 tenant on a developer's machine or in CI, so :class:`E
 subset of Graph the collectors call (``$select``, ``$top``, absolute ``@odata.nextLink`` paging,
 ``$filter``, ``$batch``) for a tenant built by :func:`generate_tenant`, and injects the faults real
 services produce (:class:`Faults`: latency, 429 with every ``Retry-After`` form, 503, dropped
-connections, 403). It imports nothing from ``collect``, ``policy`` or ``views``: a stand-in sharing
-code with what it tests would mirror its bugs.
+connections, 403, a withdrawn beta API, a missing meetings access policy). Besides the directory
+it serves usage reports (CSV behind a 302, beta JSON), call records (generated lazily, with nested
+session and participant paging), beta Teams devices and their health, online meetings and
+calendars; :meth:`Tenant.inventory_csv` gives the DSI's declared equipment file. It imports
+nothing from ``collect``, ``policy`` or ``views``: a stand-in sharing code with what it tests would
+mirror its bugs.
 
 Typical use::
 
@@ -14,8 +18,10 @@ Typical use::
         emu.stats()
 """
 
-from m365gov.emulator.defects import DEFECT_KINDS
+from m365gov.emulator.defects import DEFECT_KINDS, RESIDENCY_KINDS, TEAMS_KINDS
 from m365gov.emulator.faults import Faults, ScriptedFault
+from m365gov.emulator.meetings import CouncilMeeting
+from m365gov.emulator.options import EMULATOR_APP_ID, EmulatorOptions
 from m365gov.emulator.protocol import Request, Response
 from m365gov.emulator.routes import Context, RouteTable
 from m365gov.emulator.server import Emulator, serve
@@ -27,8 +33,13 @@ __all__ = [
     "COUNCIL_GROUP_ID",
     "DEFAULT_NOW",
     "DEFECT_KINDS",
+    "EMULATOR_APP_ID",
+    "RESIDENCY_KINDS",
+    "TEAMS_KINDS",
     "Context",
+    "CouncilMeeting",
     "Emulator",
+    "EmulatorOptions",
     "Faults",
     "Request",
     "RequestRecord",

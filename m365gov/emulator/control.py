@@ -1,4 +1,5 @@
-"""The emulator's own endpoints, under ``/_emulator/``: statistics, request log, reset, defects.
+"""The emulator's own endpoints, under ``/_emulator/``: statistics, request log, reset, defects (and
+how to find the council meeting).
 
 No authentication (the server listens on loopback only), not counted in the statistics, and never
 subject to latency or faults, so that a benchmark or a test in another process can observe the
@@ -48,5 +49,10 @@ def reset(ctx: Context) -> Response:
 @ROUTES.get("/_emulator/defects", auth=False, counted=False)
 def defects(ctx: Context) -> Response:
     t = ctx.tenant
+    m = t.council_meeting
+    meeting = {"meetingId": m.meeting_id, "joinWebUrl": m.join_web_url, "joinMeetingId": m.join_meeting_id,
+               "shortUrl": m.short_url, "organizerId": m.organizer_id, "organizerUpn": m.organizer_upn,
+               "subject": m.subject, "startDateTime": m.start.isoformat(), "endDateTime": m.end.isoformat()}
     return json_response({"seed": t.seed, "tenantId": t.tenant_id, "councilGroupId": t.council_group_id,
-                          "fixed": list(t.fixed), "extraDefects": list(t.extra_defects), "value": t.defects})
+                          "councilMeeting": meeting, "fixed": list(t.fixed), "extraDefects": list(t.extra_defects),
+                          "value": t.defects})

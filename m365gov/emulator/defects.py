@@ -1,4 +1,4 @@
-"""Seeded residency defects, and the "fixed" and "extra defect" variants used by drift tests.
+"""Seeded defects (residency here, Teams in their families) and the "fixed" and "extra" variants.
 
 The generator first builds a compliant town, then this module breaks a few chosen resources. Each
 kind picks its targets from its own pool, in its own seeded order, so that:
@@ -22,8 +22,30 @@ site_location         site            siteCollection.dataLocationCode →    ≥
 ====================  ==============  ===================================  ============================
 
 Department heads, the council, the council, bureau and management groups and their sites are never
-targeted, so the council checklist
-starts clean. In a real tenant a Multi-Geo user's Teams region follows their PDL; here the kinds are
+targeted by these residency kinds, so the council checklist starts clean on residency.
+
+The Teams families seed kinds of their own (:data:`TEAMS_KINDS`), recorded in the same format after
+the residency ones; ``resource`` names where the evidence is (a report row, a call record, the
+inventory file, a device's health, an online meeting) and ``property`` the field that shows it.
+Counts at 350 users (seed 2026):
+
+========================  ============================  =====================================  =====
+kind                      resource                      property → value                       count
+========================  ============================  =====================================  =====
+teams_inactive            teamsUserActivityUserDetail   lastActivityDate → null or > 30 days   34
+teams_web_only            teamsDeviceUsageUserDetail    usedPlatforms → ["Web"]                19
+camera_never_seen         teamsUserActivityUserDetail   videoDurationInSeconds → 0             76
+mic_failing               callRecord                    media.callerDevice.captureNot…Ratio    1
+council_no_equipment      inventory                     camera → "no" or null (absent)         12
+inventory_bad_value       inventory                     camera → "peut-être"                   1
+inventory_unknown_user    inventory                     userPrincipalName → an unknown UPN     1
+room_camera_disconnected  teamworkDeviceHealth          peripheralsHealth.roomCameraHealth…    1
+meeting_dial_in_bypass    onlineMeeting                 lobbyBypassSettings.isDialInBypass…    1
+meeting_not_recorded      onlineMeeting                 recordAutomatically → false            1
+========================  ============================  =====================================  =====
+
+(``teams_inactive`` includes 3 council members; every Teams kind can be fixed, the first four can
+also be given an extra target.) In a real tenant a Multi-Geo user's Teams region follows their PDL; here the kinds are
 independent so that each policy can be exercised alone.
 
 Each defect is recorded as ``{"kind", "resource", "id", "name", "property", "value", "expected"}``
@@ -73,16 +95,29 @@ KINDS: tuple[DefectKind, ...] = (
     DefectKind("group_pdl", "group", "preferredDataLocation", ("EUR",), "FRA", 0.02, 2),
     DefectKind("site_location", "site", "siteCollection.dataLocationCode", ("EUR",), "FRA", 0.02, 2),
 )
-DEFECT_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS)
+RESIDENCY_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS)
+#: Kinds seeded by the Teams families (usage, inventory, devices, meetings); see their modules.
+TEAMS_KINDS: tuple[str, ...] = (
+    "teams_inactive", "teams_web_only", "camera_never_seen", "mic_failing",  # usage.py
+    "council_no_equipment", "inventory_bad_value", "inventory_unknown_user",  # inventory.py
+    "room_camera_disconnected",  # rooms.py
+    "meeting_dial_in_bypass", "meeting_not_recorded",  # meetings.py
+)
+#: Kinds of which ``extra_defects`` can break one more resource (the others exist once).
+SCALABLE_KINDS: tuple[str, ...] = (*RESIDENCY_KINDS, "teams_inactive", "teams_web_only", "camera_never_seen",
+                                   "mic_failing")
+DEFECT_KINDS: tuple[str, ...] = RESIDENCY_KINDS + TEAMS_KINDS
 _USER_LANES = ("user_usage_location", "user_pdl", "disabled_licensed")
 
 
 def check_kinds(kinds: Iterable[str], what: str) -> tuple[str, ...]:
-    """Validate kind names; ``"all"`` stands for every kind."""
+    """Validate kind names; ``"all"`` stands for every kind (in ``extra_defects``: every scalable one)."""
     out: list[str] = []
     for k in kinds:
         if k == "all":
-            out.extend(DEFECT_KINDS)
+            out.extend(DEFECT_KINDS if what == "fix" else SCALABLE_KINDS)
+        elif what != "fix" and k in DEFECT_KINDS and k not in SCALABLE_KINDS:
+            raise ValueError(f"{what}: there is only one {k!r} in the town; it cannot be broken once more")
         elif k in DEFECT_KINDS:
             out.append(k)
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import email.utils
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -23,6 +24,7 @@ from typing import Any, Literal
 from m365gov.emulator.ids import fraction
 from m365gov.emulator.protocol import Request, Response, dumps, error_body
 
+_MEETINGS = re.compile(r"^/(?:v1\.0|beta)/users/([^/]+)/onlineMeetings(?:/|\(|$)", re.IGNORECASE)
 RetryAfterForm = Literal["int", "fraction", "http-date", "absent"]
 RETRY_AFTER_FORMS: tuple[RetryAfterForm, ...] = ("int", "fraction", "http-date", "absent")
 
@@ -48,6 +50,12 @@ class Faults:
             version (``/sites``) means ``/v1.0/sites``.
         strict_retry_after: answer 429 again to a request repeated before its ``Retry-After`` elapsed,
             counting it as "hammering" in the stats.
+        beta_unavailable: every ``/beta/teamwork/devices…`` path answers 404, as when Microsoft
+            withdraws a beta API (the collector must report ``beta_unavailable``, not crash).
+        meetings_access_policy: ``False`` means no application access policy grants the app access
+            to online meetings: every ``/users/{id}/onlineMeetings…`` call answers 403 with
+            Microsoft's "App <appId> is not authorized to … on behalf of user <id>" body
+            (``shared/reference/graph.md`` §6.3).
     """
 
     seed: int = 0
@@ -60,6 +68,8 @@ class Faults:
     drop_rate: float = 0.0
     forbidden: frozenset[str] = frozenset()
     strict_retry_after: bool = False
+    beta_unavailable: bool = False
+    meetings_access_policy: bool = True
 
     def __post_init__(self) -> None:
         for name in ("throttle_rate", "error_503_rate", "drop_rate"):
@@ -133,8 +143,9 @@ class FaultInjector:
     """
 
     def __init__(self, faults: Faults, on_fault: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, app_id: str = "00000000-0000-0000-0000-000000000000") -> None:
         self.faults = faults
+        self.app_id = app_id
         self._on_fault = on_fault or (lambda name: None)
         self._clock = clock
         self._lock = threading.Lock()
@@ -178,6 +189,9 @@ class FaultInjector:
         if any(req.path.lower().startswith(p.lower()) for p in f.forbidden):
             self._on_fault("forbidden")
             return self._refuse(403, {}, request_id, "forbidden")
+        outage = self._switched_off(req, request_id)
+        if outage is not None:
+            return outage
         if f.throttle_rate and fraction(f.seed, "throttle", key, n) < f.throttle_rate:
             self._on_fault("throttle")
             return self._refuse(429, self._retry_after(key, n), request_id, "throttle", key)
@@ -197,6 +211,24 @@ class FaultInjector:
         return fraction(f.seed, "drop", key, n) < f.drop_rate
 
     # -- helpers -------------------------------------------------------------------------------
+    def _switched_off(self, req: Request, request_id: str) -> Response | None:
+        """The two service states that are switches rather than rates: a withdrawn beta API and a
+        missing application access policy."""
+        f = self.faults
+        path = req.path.lower()
+        if f.beta_unavailable and (path == "/beta/teamwork/devices" or path.startswith("/beta/teamwork/devices/")):
+            self._on_fault("beta_unavailable")
+            body = error_body("NotFound", "Resource not found for the segment 'devices'.", request_id)
+            return Response(404, dumps(body), fault="beta_unavailable")
+        m = _MEETINGS.match(req.path)
+        if not f.meetings_access_policy and m:
+            self._on_fault("access_policy")
+            action = "Get meeting" if req.method == "GET" else f"{req.method.title()} meeting"
+            body = error_body("Unauthorized", f"App {self.app_id} is not authorized to {action} on behalf of "
+                              f"user {m.group(1)}", request_id)
+            return Response(403, dumps(body), fault="access_policy")
+        return None
+
     def _scripted(self, s: ScriptedFault, req: Request, key: str, request_id: str) -> Response:
         self._on_fault("scripted")
         if s.drop and not req.inner:

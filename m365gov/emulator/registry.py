@@ -11,6 +11,7 @@ from m365gov.emulator.routes import RouteTable
 
 def default_tables() -> tuple[RouteTable, ...]:
     """Route tables of every implemented family (imported here, lazily, to keep imports acyclic)."""
-    from m365gov.emulator import batch, control, graph
+    from m365gov.emulator import batch, callrecords, control, devices, graph, online_meetings, reports
 
-    return (control.ROUTES, graph.ROUTES, batch.ROUTES)
+    return (control.ROUTES, graph.ROUTES, reports.ROUTES, callrecords.ROUTES, devices.ROUTES, online_meetings.ROUTES,
+            batch.ROUTES)

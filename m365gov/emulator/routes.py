@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from m365gov.emulator.options import EmulatorOptions
 from m365gov.emulator.protocol import Request, Response
 
 if TYPE_CHECKING:
@@ -39,8 +40,9 @@ class EmulatorState:
     knowing about them.
     """
 
-    def __init__(self, tenant: Tenant) -> None:
+    def __init__(self, tenant: Tenant, options: EmulatorOptions | None = None) -> None:
         self.tenant = tenant
+        self.options = options or EmulatorOptions()
         self.stats: Stats | None = None  # set by the Emulator, read by the control endpoints
         self._memo: dict[str, Any] = {}
         self._lock = threading.Lock()

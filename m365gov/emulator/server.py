@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from m365gov.emulator.dispatch import Dispatcher
 from m365gov.emulator.faults import FaultInjector, Faults, ScriptedFault
+from m365gov.emulator.options import EmulatorOptions
 from m365gov.emulator.protocol import Request, Response, error_response, make_request
 from m365gov.emulator.registry import default_tables
 from m365gov.emulator.routes import EmulatorState, Router, RouteTable
@@ -155,11 +156,15 @@ class Emulator:
     """A local stand-in for Microsoft Graph, serving a generated tenant.
 
     Use as a context manager (``with Emulator() as emu: …``) or with :meth:`start` / :meth:`stop`.
-    ``port=0`` picks a free port. Only loopback hosts are accepted.
+    ``port=0`` picks a free port. Only loopback hosts are accepted. ``options``
+    (:class:`EmulatorOptions`) fixes per-instance settings such as the report download links'
+    lifetime; ``faults`` (swappable while running) also carries the ``beta_unavailable`` and
+    ``meetings_access_policy`` switches.
     """
 
     def __init__(self, tenant: Tenant | None = None, *, faults: Faults | None = None, host: str = "127.0.0.1",
-                 port: int = 0, verbose: bool = False, tables: Iterable[RouteTable] | None = None) -> None:
+                 port: int = 0, verbose: bool = False, tables: Iterable[RouteTable] | None = None,
+                 options: EmulatorOptions | None = None) -> None:
         if host not in LOOPBACK:
             raise ValueError(f"the emulator binds to loopback only (127.0.0.1, localhost, ::1), not {host!r}")
         self.tenant = tenant if tenant is not None else generate_tenant()
@@ -167,8 +172,9 @@ class Emulator:
         self.verbose = verbose
         self._requested_port = port
         self._stats = Stats()
-        self._injector = FaultInjector(faults or Faults(), on_fault=self._stats.fault)
-        self.state = EmulatorState(self.tenant)
+        self.options = options or EmulatorOptions()
+        self._injector = FaultInjector(faults or Faults(), on_fault=self._stats.fault, app_id=self.options.app_id)
+        self.state = EmulatorState(self.tenant, self.options)
         self.state.stats = self._stats
         self.router = Router(default_tables() if tables is None else tables)
         self._dispatcher = Dispatcher(self.router, self.state, self._injector, self._stats,
@@ -290,6 +296,8 @@ def serve(seed: int = 2026, users: int = 350, port: int = 8765, faults: Faults |
         print(f"  Statistics:  {emu.base_url}/_emulator/stats", file=out)
         print(f"  Tenant id:   {tenant.tenant_id}", file=out)
         print(f"  Council group id: {tenant.council_group_id}", file=out)
+        print(f"  Council meeting:  {tenant.council_meeting.join_web_url}", file=out)
+        print(f"  Organizer:        {tenant.council_meeting.organizer_upn}", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
         if on_ready is not None:
             on_ready(emu)

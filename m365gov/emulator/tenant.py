@@ -12,6 +12,13 @@ is Multi-Geo (it holds ``OFFICE365_MULTIGEO``), so PDLs are meaningful. Guests, 
 unlicensed field staff and people without Teams (EEA "no Teams" suite alone, or Teams disabled in E3)
 are part of the normal population, not defects.
 
+Teams families, each in its own module and random stream: usage profiles behind the usage reports
+(:mod:`~m365gov.emulator.usage`), call records generated lazily by index
+(:mod:`~m365gov.emulator.calls`), Teams devices and their health (:mod:`~m365gov.emulator.rooms`),
+the council's online meetings and calendars (:mod:`~m365gov.emulator.meetings`), and the DSI's
+declared equipment inventory (:mod:`~m365gov.emulator.inventory`). Their seeded defects follow the
+residency ones in :attr:`Tenant.defects`. ``tenant.now`` ends every window (reports, call records).
+
 Variants for drift tests: ``fix=("user_pdl",)`` (or ``"all"``) repairs a kind; ``extra_defects=
 ("group_pdl",)`` breaks one more resource of a kind. Everything else stays byte-identical.
 
@@ -27,14 +34,20 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from m365gov.emulator import names
+from m365gov.emulator.calls import CallStore
 from m365gov.emulator.defects import apply_defects, check_kinds
 from m365gov.emulator.ids import GuidStream
+from m365gov.emulator.inventory import Inventory, generate_inventory
 from m365gov.emulator.licensing import CATALOGUE, M365_E3_NO_TEAMS, MULTIGEO, TEAMS_EEA, PlanBook, subscribed_skus
+from m365gov.emulator.meetings import CouncilMeeting, generate_meetings, join_web_url, thread_token
 from m365gov.emulator.people import EEA_UNBUNDLING, MULTIGEO_PURCHASED, TENANT_CREATED, generate_population
+from m365gov.emulator.rooms import generate_devices
+from m365gov.emulator.specials import special_calls
+from m365gov.emulator.usage import UsageData, council_equipment, generate_usage, staff_presenters
 from m365gov.emulator.workspaces import COUNCIL_GROUP_ID, generate_workspaces
 from m365gov.timeutil import to_iso
 
@@ -61,7 +74,15 @@ class Tenant:
         teamwork: the ``GET /teamwork`` object.
         user_teamwork: user id → ``GET /users/{id}/teamwork`` object (shared when identical).
         report_settings: the ``GET /admin/reportSettings`` object.
-        defects: the seeded defects (see :mod:`m365gov.emulator.defects`).
+        defects: the seeded defects (see :mod:`m365gov.emulator.defects`), residency then Teams kinds.
+        usage: Teams usage profiles behind the usage reports and call records (:mod:`~m365gov.emulator.usage`).
+        calls: the call records, generated lazily by index (:mod:`~m365gov.emulator.calls`).
+        devices: beta ``teamworkDevice`` objects (:mod:`~m365gov.emulator.rooms`).
+        device_health: device id → ``teamworkDeviceHealth``.
+        online_meetings: ``onlineMeeting`` objects (:mod:`~m365gov.emulator.meetings`).
+        calendar_events: user id → calendar ``event`` objects.
+        council_meeting: how to find the council's next session (join URL, ids, organizer).
+        inventory: the DSI's declared equipment inventory (:meth:`inventory_csv`).
         council_group_id: id of the "Conseil municipal" group (constant across seeds).
         council_member_ids: the 33 elected members, the mayor first then adjoints in rank order.
         fixed: defect kinds repaired in this variant.
@@ -82,6 +103,14 @@ class Tenant:
     user_teamwork: dict[str, dict[str, Any]]
     report_settings: dict[str, Any]
     defects: list[dict[str, Any]]
+    usage: UsageData
+    calls: CallStore
+    devices: list[dict[str, Any]]
+    device_health: dict[str, dict[str, Any]]
+    online_meetings: list[dict[str, Any]]
+    calendar_events: dict[str, list[dict[str, Any]]]
+    council_meeting: CouncilMeeting
+    inventory: Inventory
     council_group_id: str = COUNCIL_GROUP_ID
     council_member_ids: tuple[str, ...] = ()
     fixed: tuple[str, ...] = ()
@@ -106,6 +135,14 @@ class Tenant:
 
     def group(self, group_id: str) -> dict[str, Any] | None:
         return next((g for g in self.groups if g["id"] == group_id), None)
+
+    def inventory_csv(self, clean: bool = False) -> str:
+        """The declared equipment inventory as the DSI's CSV file (columns in :mod:`~m365gov.emulator.inventory`).
+
+        ``clean=True`` leaves out the two deliberately bad rows (a ``camera`` of "peut-être" and an
+        unknown user) that the default file carries for the demo.
+        """
+        return self.inventory.csv(clean)
 
 
 def generate_tenant(seed: int = 2026, users: int = 350, now: datetime | None = None, *,
@@ -147,6 +184,8 @@ def _generate(seed: int, users: int, when: datetime, concealed_names: bool, fixe
     shared = {"id": "userTeamwork", "locale": "fr-FR", "region": TEAMS_REGION}
     user_teamwork = {u["id"]: shared for u in pop.users}
     defects = apply_defects(seed, pop, ws, user_teamwork, fixed, extra)
+    teams = _teams_families(seed, when, tenant_id, pop, fixed, extra)
+    defects.extend(teams["defects"])
 
     consumed: dict[str, int] = {}
     for u in pop.users:
@@ -168,10 +207,47 @@ def _generate(seed: int, users: int, when: datetime, concealed_names: bool, fixe
         user_teamwork=user_teamwork,
         report_settings={"id": "reportSettings", "displayConcealedNames": concealed_names},
         defects=defects,
+        usage=teams["usage"],
+        calls=teams["calls"],
+        devices=teams["devices"],
+        device_health=teams["health"],
+        online_meetings=teams["meetings"],
+        calendar_events=teams["events"],
+        council_meeting=teams["council_meeting"],
+        inventory=teams["inventory"],
         council_member_ids=tuple(pop.users[i]["id"] for i in pop.council),
         fixed=fixed,
         extra_defects=extra,
     )
+
+
+def _teams_families(seed: int, when: datetime, tenant_id: str, pop: Any, fixed: tuple[str, ...],
+                    extra: tuple[str, ...]) -> dict[str, Any]:
+    """Usage, inventory, devices, meetings and call records, in the order their defects are listed.
+
+    They run after the residency defects so that a disabled account is inactive in Teams too, but
+    draw from their own streams, so fixing a residency kind does not reshuffle them.
+    """
+    usage = generate_usage(seed, pop, when, fixed, extra)
+    plan = council_equipment(seed, pop.council, fixed)
+    inventory, inventory_defects = generate_inventory(seed, when, pop, usage, plan, fixed)
+    devices, health, device_defects = generate_devices(seed, len(pop.users), when, fixed)
+    presenters = [i for i in staff_presenters(pop) if i in usage.profiles]
+    meetings, events, council, meeting_defects = generate_meetings(seed, tenant_id, when, pop.users, pop.council,
+                                                                   presenters, fixed)
+    user_ids = [u["id"] for u in pop.users]
+
+    def join_url(organizer: int, key: str) -> str:
+        return join_web_url(tenant_id, user_ids[organizer], thread_token(seed, key))
+
+    previous = next(m for m in meetings if m["subject"].startswith("Conseil") and m["id"] != council.meeting_id)
+    specials = special_calls(seed, when, usage, pop.council, plan, presenters,
+                             (council.start - timedelta(days=28), previous["joinWebUrl"]), council.join_web_url,
+                             "room_camera_disconnected" in fixed, join_url)
+    return {"usage": usage, "inventory": inventory, "devices": devices, "health": health, "meetings": meetings,
+            "events": events, "council_meeting": council,
+            "calls": CallStore(seed, when, usage, specials, join_url),
+            "defects": usage.defects + inventory_defects + device_defects + meeting_defects}
 
 
 def _organization(tenant_id: str) -> dict[str, Any]:

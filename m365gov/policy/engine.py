@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from m365gov.errors import InputError
-from m365gov.policy.model import TENANT_VIEW, CompiledPolicy
+from m365gov.policy.model import TENANT_VIEW, CompiledPolicy, source_name
 from m365gov.results import (
     POPULATION,
     Finding,
@@ -34,6 +34,7 @@ from m365gov.statuses import (
     REASON_FOR_SOURCE_STATUS,
     SOURCE_ERROR,
     SRC_MISSING_PERMISSION,
+    SRC_NOT_CONFIGURED,
 )
 from m365gov.views.base import Resource, View
 from m365gov.waivers import Waiver, apply_waivers, waiver_day
@@ -50,14 +51,16 @@ def evaluate(
     *,
     views: Mapping[str, View],
     waivers: Sequence[Waiver] = (),
+    built: dict[str, list[Resource]] | None = None,
 ) -> Results:
     """Judge every compiled policy on the snapshot and apply the waivers.
 
-    Each view is built at most once per call. Findings are sorted by policy id then resource id, so
-    the same input always gives byte-identical results.
+    Each view is built at most once per call; ``built`` (view name → resources) shares those builds
+    with the caller (metrics read the same views). Findings are sorted by policy id then resource
+    id, so the same input always gives byte-identical results.
     """
     ordered = sorted(policies, key=lambda p: p.id)
-    cache: dict[str, list[Resource]] = {}
+    cache: dict[str, list[Resource]] = built if built is not None else {}
     findings: list[Finding] = []
     for cp in ordered:
         found = _judge(cp, snapshot, views, cache)
@@ -202,13 +205,19 @@ def _source_problem(names: Iterable[str], snapshot: Snapshot) -> tuple[str, str,
     """Why sources ``names`` cannot support a verdict (reason, detail, permission), or ``None``.
 
     A non-benign reason wins over a benign one: preferring ``missing_permission`` over
-    ``not_configured`` keeps exit code 3 honest, whichever source happens to be listed first.
+    ``not_configured`` keeps exit code 3 honest, whichever source happens to be listed first. An
+    optional entry (``name?``) only counts when its source was configured and then failed.
     """
     problems: list[tuple[str, str, str | None]] = []
-    for name in dict.fromkeys(names):
+    for entry in dict.fromkeys(names):
+        name = source_name(entry)
+        optional = entry != name
         sec = snapshot.section(name)
         if sec is None:
-            problems.append((NOT_CONFIGURED, f"source {name} was not collected", None))
+            if not optional:
+                problems.append((NOT_CONFIGURED, f"source {name} was not collected", None))
+        elif optional and sec.status == SRC_NOT_CONFIGURED:
+            continue
         elif not sec.ok:
             reason = REASON_FOR_SOURCE_STATUS[sec.status]
             permission = sec.permission if sec.status == SRC_MISSING_PERMISSION else None

@@ -22,13 +22,25 @@ TENANT_VIEW = "tenant"
 """The view with the tenant's single resource, on which ``applicableIf`` is judged."""
 
 
+OPTIONAL_MARK = "?"
+"""Suffix of a ``requires.sources`` entry needed only when configured (``"inventory?"``)."""
+
+
+def source_name(entry: str) -> str:
+    """The source named by a ``requires.sources`` entry, without its optional mark."""
+    return entry[:-1] if entry.endswith(OPTIONAL_MARK) else entry
+
+
 @dataclass(frozen=True)
 class Requires:
     """What a policy needs from collection.
 
     Attributes:
         permissions: least-privilege Graph / Key Vault permissions (``m365gov permissions`` lists them).
-        sources: snapshot sections needed beyond those of the policy's view.
+        sources: snapshot sections needed beyond those of the policy's view. A name ending in ``?``
+            (``"inventory?"``) is needed only when configured: a tenant without that source is
+            judged on the rest, but a configured source that failed still makes the policy
+            ``not_evaluated`` — its absence would otherwise read as evidence of absence.
     """
 
     permissions: tuple[str, ...] = ()

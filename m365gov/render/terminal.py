@@ -19,6 +19,8 @@ from m365gov.timeutil import paris, parse_datetime
 
 _MARK = {FAIL: ("✗", "bold red"), WAIVED: ("≈", "yellow"), NOT_EVALUATED: ("?", "magenta"), PASS: ("✓", "green")}
 _ORDER = {FAIL: 0, NOT_EVALUATED: 1, WAIVED: 2, PASS: 3}
+EVIDENCE_LINES = 4
+"""Evidence sentences printed under a finding (the JSON results keep them all)."""
 
 
 class TerminalRenderer(Renderer):
@@ -143,14 +145,19 @@ class _Report:
             if f.get("permission"):
                 line.append(f" ({f['permission']})")
             if f.get("detail"):
-                line.append(f": {one_line(f['detail'], 300)}", style="dim")
+                line.append(f": {one_line(f['detail'], 600)}", style="dim")
             self.c.print(line)
             return
         observed = {k: v for k, v in (f.get("observed") or {}).items() if v != name}
-        if observed:
-            shown = ", ".join(f"{k}={one_line(v, 80)}" for k, v in observed.items())
+        evidence = {k: v for k, v in observed.items() if _is_evidence(k, v)}
+        plain = {k: v for k, v in observed.items() if k not in evidence}
+        if plain:
+            shown = ", ".join(f"{k}={one_line(v, 80)}" for k, v in plain.items())
             line.append(f"  {self.t['observed']}: {shown}")
         self.c.print(line)
+        for sentences in evidence.values():
+            for sentence in sentences[:EVIDENCE_LINES]:
+                self.c.print(Text(f"       · {one_line(sentence, 220)}", style="dim"))
         waiver = f.get("waiver")
         if waiver:
             self.c.print(
@@ -176,6 +183,16 @@ class _Report:
         self.c.print(Text(self.t["waivers"], style="bold"))
         for kind, item in rows:
             self.c.print(Text(f"  {self.t[kind]}: {one_line(item, 300)}", style="yellow"))
+
+
+def _is_evidence(key: str, value: Any) -> bool:
+    """A list of sentences a view gives as evidence (``cameraEvidence``, ``evidence``): one per line."""
+    last = key.rsplit(".", 1)[-1]
+    return (
+        (last == "evidence" or last.endswith("Evidence"))
+        and isinstance(value, list)
+        and all(isinstance(v, str) for v in value)
+    )
 
 
 def _verdict(policy: Mapping[str, Any]) -> str:

@@ -9,6 +9,9 @@ from collections.abc import Mapping
 
 from m365gov.views.base import FieldSpec, Resource, View
 from m365gov.views.groups import GroupsView
+from m365gov.views.inventory_rows import InventoryRowsView
+from m365gov.views.readiness import ReadinessView
+from m365gov.views.rooms import RoomsView
 from m365gov.views.sites import SitesView
 from m365gov.views.teams_region import TeamsRegionView, UserTeamsRegionsView
 from m365gov.views.tenant import TenantView
@@ -16,7 +19,17 @@ from m365gov.views.users import UsersView
 
 VIEWS: Mapping[str, View] = {
     v.name: v
-    for v in (TenantView(), UsersView(), GroupsView(), SitesView(), TeamsRegionView(), UserTeamsRegionsView())
+    for v in (
+        TenantView(),
+        UsersView(),
+        GroupsView(),
+        SitesView(),
+        TeamsRegionView(),
+        UserTeamsRegionsView(),
+        ReadinessView(),
+        RoomsView(),
+        InventoryRowsView(),
+    )
 }
 
 __all__ = ["VIEWS", "FieldSpec", "Resource", "View"]

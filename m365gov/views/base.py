@@ -46,6 +46,9 @@ class View(ABC):
             does without otherwise; a field that depends on one says so in its description.
         id_field / label_field: which fields identify a resource and name it for people.
         fields: the documented fields; a policy naming any other field is rejected when loaded.
+        always_fields: raw properties (``"users.department"``) collected whenever the view is
+            used, whatever fields the policies read: the view's own judgements (a verdict, a
+            scope) and its readers beyond policies (the council checklist, metrics) need them.
     """
 
     name: ClassVar[str]
@@ -55,6 +58,7 @@ class View(ABC):
     id_field: ClassVar[str] = "id"
     label_field: ClassVar[str] = "displayName"
     fields: ClassVar[Mapping[str, FieldSpec]]
+    always_fields: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def build(self, snapshot: Snapshot) -> list[Resource]:

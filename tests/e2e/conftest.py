@@ -31,9 +31,9 @@ def run_cli(
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One ``m365gov demo`` run shared by the end-to-end tests that read its files."""
+    """One ``m365gov demo`` run shared by the end-to-end tests that read its files (its trend point in ``history``)."""
     out = tmp_path_factory.mktemp("demo")
-    proc = run_cli("demo", "-o", out / "reports")
+    proc = run_cli("demo", "-o", out / "reports", "--history", out / "history")
     assert proc.returncode == 0, proc.stderr
     (out / "stdout.txt").write_text(proc.stdout, encoding="utf-8")
     return out

@@ -113,3 +113,39 @@ def test_a_certificate_mode_without_a_client_id_is_refused(tmp_path: Path) -> No
 def test_a_missing_file_suggests_init(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="m365gov init"):
         load_config(tmp_path / "absent.toml")
+
+
+def test_teams_sections_are_read_and_paths_resolve_against_the_config(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        'tenant_id = "t"\n[auth]\nmode = "client_secret"\nclient_id = "c"\n'
+        '[reports]\nperiod = "D90"\n[inventory]\ncsv = "inv.csv"\n'
+        '[council]\ngroup_id = "6a0e4b0c-2f3d-4c5e-8a9b-0c1d2e3f4a5b"\nchamber_device = "Salle du conseil"\n'
+        "[history]\n",
+    )
+    config = load_config(path)
+    assert config.teams.report_period == "D90"
+    assert config.teams.inventory_csv == tmp_path / "inv.csv"
+    assert config.teams.council_group_id == "6a0e4b0c-2f3d-4c5e-8a9b-0c1d2e3f4a5b"
+    assert config.teams.chamber_device == "Salle du conseil"
+    assert config.history_dir == tmp_path / "reports" / "history"
+
+
+def test_without_a_history_table_no_history_is_kept(tmp_path: Path) -> None:
+    config = load_config(_write(tmp_path, 'tenant_id = "t"\n[auth]\nmode = "client_secret"\nclient_id = "c"\n'))
+    assert config.history_dir is None and config.teams.report_period == "D30"
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        ('[reports]\nperiod = "D31"\n', "/reports/period"),
+        ('[council]\ngroup_id = "conseil"\n', "/council/group_id"),
+        ("[inventory]\n", "/inventory"),
+    ],
+)
+def test_bad_teams_settings_name_their_key(tmp_path: Path, text: str, pointer: str) -> None:
+    path = _write(tmp_path, 'tenant_id = "t"\n[auth]\nmode = "client_secret"\nclient_id = "c"\n' + text)
+    with pytest.raises(InputError) as err:
+        load_config(path)
+    assert err.value.pointer == pointer and err.value.file == str(path)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from m365gov.auth import StaticTestCredential
 from m365gov.emulator import Emulator, Faults, Tenant
-from m365gov.pipeline import audit_snapshot, collect_snapshot, compile_policies
+from m365gov.pipeline import audit_snapshot, collect_snapshot, compile_policies, shipped_policy_dir
 from m365gov.snapshot import load_snapshot, write_snapshot
 from tests.conftest import emulator_config
 
-RESIDENCY = compile_policies(None)
+RESIDENCY = compile_policies(None, [shipped_policy_dir() / "residency"])
 
 
 def _collect(emu: Emulator, **collect: object):  # type: ignore[no-untyped-def]

@@ -61,7 +61,7 @@ def test_failed_dependency_is_424(client: httpx.Client) -> None:
 
 
 def test_unimplemented_inner_request_is_501_inside(client: httpx.Client) -> None:
-    resp = _batch(client, [{"id": "1", "method": "GET", "url": "/communications/callRecords"}])
+    resp = _batch(client, [{"id": "1", "method": "GET", "url": "/communications/calls"}])
     assert resp.json()["responses"][0]["status"] == 501
 
 

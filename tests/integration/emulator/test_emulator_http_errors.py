@@ -26,10 +26,10 @@ def test_error_body_has_graph_shape(emulator: Emulator) -> None:
 
 
 def test_unimplemented_path_is_501_naming_method_and_path(client: httpx.Client) -> None:
-    resp = client.get("/communications/callRecords")
+    resp = client.get("/communications/calls")
     assert resp.status_code == 501
     message = resp.json()["error"]["message"]
-    assert "does not implement GET /v1.0/communications/callRecords" in message
+    assert "does not implement GET /v1.0/communications/calls" in message
 
 
 def test_unimplemented_method_is_501(client: httpx.Client, emulator: Emulator) -> None:
@@ -42,7 +42,7 @@ def test_function_segment_is_not_taken_for_an_id(client: httpx.Client) -> None:
 
 
 def test_beta_endpoint_not_emulated_is_501(emulator: Emulator) -> None:
-    resp = httpx.get(f"{emulator.beta_url}/teamwork/devices", headers={"Authorization": "Bearer t"})
+    resp = httpx.get(f"{emulator.beta_url}/teamwork/workforceIntegrations", headers={"Authorization": "Bearer t"})
     assert resp.status_code == 501
 
 

@@ -131,6 +131,17 @@ def test_requires_sources_are_checked_as_well_as_the_view_sources() -> None:
     assert "subscribedSkus" in (finding.detail or "")
 
 
+def test_an_optional_source_counts_only_when_configured_and_failing() -> None:
+    cp = compiled(requires={"sources": ["users", "inventory?"]})
+    absent = run(USERS, cp).findings
+    unset = SourceSection("inventory", "not_configured")
+    not_configured = run(USERS, cp, snap=snapshot(USERS, sections={"inventory": unset}))
+    failed = SourceSection("inventory", "error", detail="inv.csv:1: missing the required column userPrincipalName")
+    (broken,) = run(USERS, cp, snap=snapshot(USERS, sections={"inventory": failed})).findings
+    assert {f.status for f in absent} == {f.status for f in not_configured.findings} == {"pass", "fail"}
+    assert (broken.status, broken.reason, broken.detail) == ("not_evaluated", "source_error", failed.detail)
+
+
 def test_a_needed_source_missing_wins_over_a_benign_one() -> None:
     cp = compiled(requires={"sources": ["calendar", "users"]})
     section = SourceSection("users", "missing_permission", permission="User.Read.All")
