@@ -12,10 +12,16 @@ Typical use::
     with Emulator(generate_tenant(seed=2026, users=350)) as emu:
         ...  # point the client at emu.graph_url with any bearer token
         emu.stats()
+
+The Customer Key vaults are served apart, over https (Key Vault's client refuses http), by
+:class:`KeyVaultEmulator` for a :class:`KeyVaultTown` from :func:`generate_keyvault_town`; see
+:mod:`m365gov.emulator.keyvault_server`.
 """
 
 from m365gov.emulator.defects import DEFECT_KINDS
 from m365gov.emulator.faults import Faults, ScriptedFault
+from m365gov.emulator.keyvault_server import KeyVaultEmulator, VaultEndpoint
+from m365gov.emulator.keyvault_town import KV_DEFECT_KINDS, KeyVaultTown, empty_vault, generate_keyvault_town
 from m365gov.emulator.protocol import Request, Response
 from m365gov.emulator.routes import Context, RouteTable
 from m365gov.emulator.server import Emulator, serve
@@ -27,15 +33,21 @@ __all__ = [
     "COUNCIL_GROUP_ID",
     "DEFAULT_NOW",
     "DEFECT_KINDS",
+    "KV_DEFECT_KINDS",
     "Context",
     "Emulator",
     "Faults",
+    "KeyVaultEmulator",
+    "KeyVaultTown",
     "Request",
     "RequestRecord",
     "Response",
     "RouteTable",
     "ScriptedFault",
     "Tenant",
+    "VaultEndpoint",
+    "empty_vault",
+    "generate_keyvault_town",
     "generate_tenant",
     "serve",
 ]

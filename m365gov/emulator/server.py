@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from m365gov.emulator.dispatch import Dispatcher
 from m365gov.emulator.faults import FaultInjector, Faults, ScriptedFault
@@ -28,6 +28,15 @@ from m365gov.emulator.tenant import Tenant, generate_tenant
 LOOPBACK = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1", "::1": "::1"}
 MAX_BODY = 16 * 1024 * 1024
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+class ServerHost(Protocol):
+    """What the HTTP layer needs from what it serves (the Graph emulator, a Key Vault listener)."""
+
+    verbose: bool
+    _stats: Stats
+
+    def dispatch(self, req: Request) -> Response: ...
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -117,7 +126,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
+    def __init__(self, address: tuple[str, int], emulator: ServerHost) -> None:
         self.emulator = emulator
         self._connections: set[socket.socket] = set()
         self._conn_lock = threading.Lock()
