@@ -11,6 +11,6 @@ from m365gov.emulator.routes import RouteTable
 
 def default_tables() -> tuple[RouteTable, ...]:
     """Route tables of every implemented family (imported here, lazily, to keep imports acyclic)."""
-    from m365gov.emulator import batch, control, graph
+    from m365gov.emulator import batch, control, graph, keyvault_graph
 
-    return (control.ROUTES, graph.ROUTES, batch.ROUTES)
+    return (control.ROUTES, graph.ROUTES, keyvault_graph.ROUTES, batch.ROUTES)
