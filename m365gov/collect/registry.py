@@ -12,8 +12,12 @@ from m365gov.collect.graph_directory import (
     UsersSource,
 )
 from m365gov.collect.graph_reports import ReportSettingsSource
+from m365gov.collect.graph_service_principals import ServicePrincipalsSource
 from m365gov.collect.graph_sites import SitesSource
 from m365gov.collect.graph_teamwork import TeamworkSource, UserTeamworkSource
+from m365gov.collect.key_files import KeyBackupsSource, KeyPlanSource
+from m365gov.collect.keyvault import KeyVaultKeysSource
+from m365gov.collect.keyvault_arm import KeyVaultPropertiesSource
 
 SOURCES: Mapping[str, Source] = {
     s.name: s
@@ -26,6 +30,11 @@ SOURCES: Mapping[str, Source] = {
         TeamworkSource(),
         UserTeamworkSource(),
         ReportSettingsSource(),
+        KeyPlanSource(),
+        KeyVaultKeysSource(),
+        KeyVaultPropertiesSource(),
+        KeyBackupsSource(),
+        ServicePrincipalsSource(),
     )
 }
 

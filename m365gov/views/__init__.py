@@ -9,6 +9,8 @@ from collections.abc import Mapping
 
 from m365gov.views.base import FieldSpec, Resource, View
 from m365gov.views.groups import GroupsView
+from m365gov.views.key_vaults import KeyPairsView, KeyVaultsView
+from m365gov.views.keys import KeysView
 from m365gov.views.sites import SitesView
 from m365gov.views.teams_region import TeamsRegionView, UserTeamsRegionsView
 from m365gov.views.tenant import TenantView
@@ -16,7 +18,17 @@ from m365gov.views.users import UsersView
 
 VIEWS: Mapping[str, View] = {
     v.name: v
-    for v in (TenantView(), UsersView(), GroupsView(), SitesView(), TeamsRegionView(), UserTeamsRegionsView())
+    for v in (
+        TenantView(),
+        UsersView(),
+        GroupsView(),
+        SitesView(),
+        TeamsRegionView(),
+        UserTeamsRegionsView(),
+        KeysView(),
+        KeyPairsView(),
+        KeyVaultsView(),
+    )
 }
 
 __all__ = ["VIEWS", "FieldSpec", "Resource", "View"]
