@@ -342,3 +342,16 @@ def test_backup_blob_is_opaque_base64url_on_the_wire(kv: KeyVaultEmulator) -> No
     assert "=" not in value and "+" not in value and "/" not in value
     assert base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
 
+
+
+def test_random_throttling_answers_in_key_vault_shape_with_retry_after(kv: KeyVaultEmulator,
+                                                                       key_client: KeyClientFactory) -> None:
+    from m365gov.emulator import Faults
+
+    kv.faults = Faults(throttle_rate=1.0, retry_after_forms=("int",), retry_after_seconds=3)
+    with pytest.raises(HttpResponseError) as caught:
+        key_client(MW_A1).get_key(MW_KEY)
+    assert caught.value.status_code == 429
+    assert caught.value.response is not None and caught.value.response.headers["Retry-After"] == "3"
+    assert caught.value.error is not None and caught.value.error.code == "Throttled"
+    assert kv.stats()["faults"] == {"throttle": 1}

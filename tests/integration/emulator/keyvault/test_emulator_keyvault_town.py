@@ -100,3 +100,31 @@ def test_deps_name_versionless_key_uris_on_the_emulator(kv: KeyVaultEmulator) ->
     uri = deps["SAL-DEP-MW-01"]["keys"][0]["keyUri"]
     assert uri == f"{kv.vault_url(MW_A1)}/keys/{MW_A1}-Key001"
 
+
+
+def test_emulator_serve_also_serves_the_vaults_and_prints_where() -> None:
+    import io
+    import threading
+
+    from m365gov.emulator import Emulator
+    from m365gov.emulator.server import serve
+
+    out, stop, ready = io.StringIO(), threading.Event(), []
+    thread = threading.Thread(target=serve, kwargs={"users": 100, "port": 0, "out": out, "stop": stop,
+                                                    "on_ready": ready.append})
+    thread.start()
+    try:
+        for _ in range(100):
+            if ready:
+                break
+            stop.wait(0.05)
+        emu: Emulator = ready[0]
+        assert emu.keyvault is not None
+        kv = emu.keyvault
+        client = KeyClient(kv.vault_url(MW_A1), StaticTestCredential(), retry_total=0, **kv.key_client_kwargs())
+        assert client.get_key(f"{MW_A1}-Key001").properties.recovery_level == "Recoverable+ProtectedSubscription"
+        text = out.getvalue()
+        assert kv.vault_url(MW_A2) in text and kv.management_url in text and str(kv.cert_path) in text
+    finally:
+        stop.set()
+        thread.join(5)
