@@ -21,6 +21,7 @@ The Customer Key vaults are served apart, over https (Key Vault's client refuses
 from m365gov.emulator.defects import DEFECT_KINDS
 from m365gov.emulator.faults import Faults, ScriptedFault
 from m365gov.emulator.keyvault_server import KeyVaultEmulator, VaultEndpoint
+from m365gov.emulator.keyvault_store import DeleteAttempt, process_delete_attempts
 from m365gov.emulator.keyvault_town import KV_DEFECT_KINDS, KeyVaultTown, empty_vault, generate_keyvault_town
 from m365gov.emulator.protocol import Request, Response
 from m365gov.emulator.routes import Context, RouteTable
@@ -35,6 +36,7 @@ __all__ = [
     "DEFECT_KINDS",
     "KV_DEFECT_KINDS",
     "Context",
+    "DeleteAttempt",
     "Emulator",
     "Faults",
     "KeyVaultEmulator",
@@ -49,5 +51,6 @@ __all__ = [
     "empty_vault",
     "generate_keyvault_town",
     "generate_tenant",
+    "process_delete_attempts",
     "serve",
 ]

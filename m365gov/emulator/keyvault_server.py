@@ -20,7 +20,10 @@ What every data-plane request goes through, in order:
 2. **DELETE** (``/keys/{name}``, ``/deletedkeys/{name}``, anything): recorded in
    :attr:`KeyVaultEmulator.delete_attempts` and ``stats()["kv_delete_attempts"]``, then answered 401
    (no token: the challenge, as the service would) or 403 ``Forbidden`` / inner
-   ``DeleteRefusedByEmulator``. m365gov must never send one (customer-key.md §1.9).
+   ``DeleteRefusedByEmulator``. m365gov must never send one (customer-key.md §1.9). Attempts are
+   also kept process-wide (:func:`~m365gov.emulator.keyvault_store.process_delete_attempts`), so a
+   session-end check can prove a whole test suite sent none; a test that sends one on purpose sets
+   ``deletes_expected = True`` first.
 3. No ``Authorization: Bearer …`` → 401 with ``WWW-Authenticate: Bearer
    authorization="https://login.microsoftonline.com/<tenant>", resource="https://vault.azure.net"``,
    whatever was asked before (so the SDK's challenge cache never matters). Any bearer token is then
@@ -180,6 +183,8 @@ class KeyVaultEmulator:
         self._cert: SelfSignedCertificate | None = None
         self._running = False
         self.startup_seconds: float | None = None
+        #: set by a test that sends DELETEs on purpose: its attempts are marked ``expected``.
+        self.deletes_expected = False
         self._set_urls()
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -441,7 +446,8 @@ class KeyVaultEmulator:
         found = keyvault_data.match(req.method, req.path)
         pattern = found[0].pattern if found else None
         if req.method == "DELETE":
-            attempt = self.store.record_delete(req.method, req.path, listener.name, authenticated)
+            attempt = self.store.record_delete(req.method, req.path, listener.name, authenticated,
+                                               self.deletes_expected)
             log.warning("refused DELETE %s on vault %s", req.path, vault.name)
             if not authenticated:
                 return self._unauthorized(challenge, headers), "(DELETE refused)"
@@ -487,7 +493,7 @@ class KeyVaultEmulator:
     def _serve_management(self, listener: _Listener, req: Request, request_id: str) -> tuple[Response, str | None]:
         authenticated = bearer_present(req)
         if req.method == "DELETE":
-            self.store.record_delete(req.method, req.path, MANAGEMENT, authenticated)
+            self.store.record_delete(req.method, req.path, MANAGEMENT, authenticated, self.deletes_expected)
         if not authenticated:
             return error_response(AzureError(
                 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.",

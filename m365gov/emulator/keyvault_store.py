@@ -16,7 +16,8 @@ holding the key's versions, rotation policy, vault of origin, subscription and g
 accepts only such a blob, only into the same subscription and geography (customer-key.md §1.6),
 and answers 409 when the name exists.
 
-**Records** (for tests proving what m365gov never does): every DELETE received (any plane), every
+**Records** (for tests proving what m365gov never does): every DELETE received (any plane; also kept
+process-wide, :func:`process_delete_attempts`, for a whole-suite guard), every
 refused management-plane write, every property update, and every write that sets an expiry (create
 or update with ``exp``, a rotation policy with ``expiryTime``, a rotation that inherits one).
 """
@@ -157,16 +158,31 @@ class VaultState:
 
 @dataclass(frozen=True)
 class DeleteAttempt:
-    """A DELETE that reached the emulator (it was refused). No header or token is recorded."""
+    """A DELETE that reached the emulator (it was refused). No header or token is recorded.
+
+    ``expected`` is true when the emulator was told a test sends it on purpose
+    (``KeyVaultEmulator.deletes_expected``), so that a suite-wide guard can tell them apart.
+    """
 
     method: str
     path: str
     listener: str  # a vault name, or "management"
     authenticated: bool
     at: float
+    expected: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_PROCESS_LOCK = threading.Lock()
+_PROCESS_DELETE_ATTEMPTS: list[DeleteAttempt] = []
+
+
+def process_delete_attempts(*, include_expected: bool = False) -> list[DeleteAttempt]:
+    """Every DELETE any Key Vault emulator of this process received (a whole-suite guard reads it at the end)."""
+    with _PROCESS_LOCK:
+        return [a for a in _PROCESS_DELETE_ATTEMPTS if include_expected or not a.expected]
 
 
 @dataclass(frozen=True)
@@ -449,10 +465,13 @@ class KeyVaultStore:
                 return candidate
 
     # -- records -----------------------------------------------------------------------------------
-    def record_delete(self, method: str, path: str, listener: str, authenticated: bool) -> DeleteAttempt:
-        attempt = DeleteAttempt(method, path, listener, authenticated, self.clock())
+    def record_delete(self, method: str, path: str, listener: str, authenticated: bool,
+                      expected: bool = False) -> DeleteAttempt:
+        attempt = DeleteAttempt(method, path, listener, authenticated, time.time(), expected)
         with self.lock:
             self.delete_attempts.append(attempt)
+        with _PROCESS_LOCK:
+            _PROCESS_DELETE_ATTEMPTS.append(attempt)
         return attempt
 
     def record_refused_write(self, method: str, path: str) -> None:

@@ -13,7 +13,7 @@ from azure.keyvault.keys import KeyClient, KeyRotationLifetimeAction, KeyRotatio
 from azure.keyvault.keys._shared import http_challenge_cache
 
 from m365gov.auth import StaticTestCredential
-from m365gov.emulator import KeyVaultEmulator, empty_vault, generate_keyvault_town
+from m365gov.emulator import KeyVaultEmulator, empty_vault, generate_keyvault_town, process_delete_attempts
 
 from .conftest import EX_A1, EX_A2, MW_A1, MW_A2
 
@@ -277,6 +277,7 @@ def test_hsm_key_in_a_standard_vault_is_refused(key_client: KeyClientFactory) ->
 
 
 def test_a_delete_is_refused_and_recorded(kv: KeyVaultEmulator) -> None:
+    kv.deletes_expected = True  # on purpose: a suite-wide guard ignores these
     url = f"{kv.vault_url(MW_A1)}/keys/{MW_KEY}?api-version=7.5"
     resp = requests.delete(url, headers={"Authorization": "Bearer whatever"}, verify=str(kv.cert_path), timeout=10)
     assert resp.status_code == 403
@@ -287,9 +288,13 @@ def test_a_delete_is_refused_and_recorded(kv: KeyVaultEmulator) -> None:
     assert kv.stats()["kv_delete_attempts"] == 2
     assert [(a.method, a.path, a.listener, a.authenticated) for a in kv.delete_attempts] == [
         ("DELETE", f"/keys/{MW_KEY}", MW_A1, True), ("DELETE", f"/deletedkeys/{MW_KEY}", MW_A1, False)]
+    everywhere = process_delete_attempts(include_expected=True)
+    assert all(a in everywhere for a in kv.delete_attempts)
+    assert not any(a in process_delete_attempts() for a in kv.delete_attempts)
 
 
 def test_the_sdk_delete_call_fails_and_leaves_the_key(kv: KeyVaultEmulator, key_client: KeyClientFactory) -> None:
+    kv.deletes_expected = True
     client = key_client(MW_A1)
     with pytest.raises(HttpResponseError):
         client.begin_delete_key(MW_KEY)

@@ -123,6 +123,7 @@ def test_management_requires_a_token_and_an_api_version(kv: KeyVaultEmulator) ->
 
 
 def test_management_writes_are_refused_and_recorded(kv: KeyVaultEmulator, mgmt_client: MgmtFactory) -> None:
+    kv.deletes_expected = True
     v = _vault(kv, EX_A2)
     url = f"{kv.management_url}{v.resource_id}?api-version=2023-07-01"
     put = requests.put(url, json={"properties": {"enablePurgeProtection": True}},
