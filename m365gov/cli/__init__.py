@@ -6,7 +6,7 @@ family is adding a module and a line below. Imports of the library stay inside t
 import msgraph (~1 s).
 """
 
-from m365gov.cli import audit, demo, emulator, policies, setup  # noqa: F401  (registers the commands)
+from m365gov.cli import audit, demo, emulator, keys, policies, setup  # noqa: F401  (registers the commands)
 from m365gov.cli.app import main
 
 __all__ = ["main"]

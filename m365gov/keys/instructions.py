@@ -53,6 +53,9 @@ def purge_protection(v: VaultSpec) -> Instruction:
                            f"Update-AzKeyVault -VaultName {v.name} -ResourceGroupName {_rg(v)} -EnablePurgeProtection",
                            f"az keyvault update --name {v.name} --resource-group {_rg(v)} "
                            "--enable-purge-protection true",
+                           f"# then each key's (Get-AzKeyVaultKey -VaultName {v.name} -Name <key>).Attributes."
+                           "RecoveryLevel must read Recoverable+ProtectedSubscription; Recoverable means the "
+                           "subscription's mandatory retention period is not registered yet",
                        ))
 
 

@@ -29,6 +29,8 @@ from m365gov.views.key_vaults import build_pairs, build_vaults
 from m365gov.views.keys import build_keys
 
 CREATE_KEY, SET_ROTATION_POLICY, BACKUP = "createKey", "setRotationPolicy", "backup"
+ROTATE = "rotate"
+"""Not planned (a roll needs a person to refresh the DEP): ``keys rotate NAME --yes`` only."""
 FRANCE = ("francecentral", "francesouth")
 
 
@@ -37,7 +39,7 @@ class Action:
     """One change m365gov makes when the plan is applied.
 
     Attributes:
-        kind: ``createKey``, ``setRotationPolicy`` or ``backup``.
+        kind: ``createKey``, ``setRotationPolicy`` or ``backup`` (``rotate`` for ``keys rotate``).
         key: the planned key it concerns (its vault, DEP, type, size, tags, rotation settings).
         reason: what was observed, for people.
         version: ``backup``: the current version to back up (the blob holds every version).
@@ -62,6 +64,8 @@ class Action:
             rule = (f"Rotate {self.rotate_after_days} days after creation" if self.rotate_after_days
                     else "no automatic rotation")
             return f"set the rotation policy of {where}: {rule}, no expiry"
+        if self.kind == ROTATE:
+            return f"rotate {where}: a new version (the old ones stay enabled) — then back it up"
         return f"back up {where} (current version {self.version})"
 
     def to_json(self) -> dict[str, Any]:
@@ -213,7 +217,7 @@ def _existing_key(spo_admin_url: str | None, k: KeySpec, r: Mapping[str, Any], v
     elif r["rotationPolicyExpiryTime"] is not None:
         todo.add(steps.rotation_policy_expiry(k, r["rotationPolicyExpiryTime"]))
     age = r["currentVersionAgeDays"]
-    if age is not None and age > k.rotation_days:
+    if age is not None and age > k.rotation_days and not wrong:  # a wrong key needs a new one, not a roll
         todo.add(steps.rotation_due(k, age))
     if r["backedUp"] is False:
         actions.append(Action(BACKUP, k, "no verified backup of the current version on file",

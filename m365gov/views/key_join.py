@@ -71,12 +71,16 @@ def vault_records(data: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
 
 
 def verified_backups(backups_data: Mapping[str, Any] | None) -> dict[tuple[str, str, str], dict[str, Any]]:
-    """The latest verified backup by lower-cased ``(vaultUrl, key, version)``."""
+    """The latest verified backup by lower-cased ``(vault name, key, version)``.
+
+    By vault *name*: names are global in Azure, while a URL may be written differently (the
+    emulator's change every run).
+    """
     out: dict[tuple[str, str, str], dict[str, Any]] = {}
     for b in (backups_data or {}).get("backups") or ():
         if not b.get("verified"):
             continue
-        k = (str(b.get("vaultUrl", "")).lower(), str(b.get("key", "")).lower(), str(b.get("version", "")))
+        k = (str(b.get("vault", "")).lower(), str(b.get("key", "")).lower(), str(b.get("version", "")))
         if k not in out or str(b.get("takenAt")) > str(out[k].get("takenAt")):
             out[k] = b
     return out

@@ -114,7 +114,7 @@ def _resource(plan_key: Mapping[str, Any], o: Mapping[str, Any] | None, vault_ur
     policy = o.get("rotationPolicy")
     rotate = next((a for a in (policy or {}).get("lifetimeActions") or ()
                    if str((a.get("action") or {}).get("type", "")).lower() == "rotate"), None)
-    backup = backups.get((vault_url.lower(), name.lower(), version or "")) if backups is not None else None
+    backup = backups.get((vault.lower(), name.lower(), version or "")) if backups is not None else None
     pinned = plan_key.get("pinnedVersion")
     return {
         "id": key_id(vault_url, name),
