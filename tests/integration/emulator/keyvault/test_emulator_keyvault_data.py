@@ -360,3 +360,12 @@ def test_random_throttling_answers_in_key_vault_shape_with_retry_after(kv: KeyVa
     assert caught.value.response is not None and caught.value.response.headers["Retry-After"] == "3"
     assert caught.value.error is not None and caught.value.error.code == "Throttled"
     assert kv.stats()["faults"] == {"throttle": 1}
+
+
+def test_a_client_that_does_not_trust_the_certificate_cannot_connect(kv: KeyVaultEmulator) -> None:
+    from azure.core.exceptions import ServiceRequestError
+
+    client = KeyClient(kv.vault_url(MW_A1), StaticTestCredential(), retry_total=0, verify_challenge_resource=False)
+    with pytest.raises(ServiceRequestError):
+        client.get_key(MW_KEY)
+    assert kv.stats()["http_requests"] == 0
