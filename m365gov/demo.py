@@ -1,8 +1,13 @@
 """``m365gov demo``: the whole pipeline on a generated town, with nothing to configure.
 
-The demo starts the emulator on a free loopback port and points the *real* msgraph-sdk at it with
-a static test credential, so the code that runs is the code a real tenant gets. The town has
-defects on purpose; the demo is a showcase, not a CI gate, and always exits 0.
+The demo starts the emulators on free loopback ports — Graph over http, the Key Vault data plane and
+Azure Resource Manager over https with a certificate made for the run — and points the *real*
+msgraph-sdk, azure-keyvault-keys and azure-mgmt-keyvault at them with a static test credential, so
+the code that runs is the code a real tenant gets. It writes the town's key plan into the output
+directory and configures ``[keys]`` with the emulator's certificate as CA file (TLS stays verified).
+Before collecting, it backs up the multi-workload keys as the town's DSI would have, so that the
+backup policy shows both outcomes. The town has defects on purpose; the demo is a showcase, not a
+CI gate, and always exits 0.
 """
 
 from __future__ import annotations
@@ -43,21 +48,29 @@ def run_demo(
     out: TextIO | None = None,
 ) -> DemoOutcome:
     """Generate the town, serve it, collect, evaluate, print the report and write the files."""
-    from m365gov.emulator import Emulator, generate_tenant
+    from m365gov.demo_keys import demo_keys_config, take_demo_backups
+    from m365gov.emulator import Emulator, KeyVaultEmulator, generate_tenant
 
     stream = out or sys.stdout
     started = time.monotonic()
     tenant = generate_tenant(seed=seed, users=users)
     policies = compile_policies(None)
-    with Emulator(tenant) as emu:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with Emulator(tenant) as emu, KeyVaultEmulator(tenant=tenant) as kv:
         config = config_from_mapping(
-            {"tenant_id": tenant.tenant_id, "graph": {"endpoint": emu.graph_url}, "auth": {"mode": "emulator"}}
+            {
+                "tenant_id": tenant.tenant_id,
+                "graph": {"endpoint": emu.graph_url},
+                "auth": {"mode": "emulator"},
+                "keys": demo_keys_config(kv, output_dir),
+            }
         )
+        take_demo_backups(config, StaticTestCredential())
         with collection_progress() as hook:
             collection = collect_snapshot(config, StaticTestCredential(), policies, progress=hook)
+        never = (len(kv.delete_attempts), len(kv.expiry_writes), len(kv.property_updates))
     results = audit_snapshot(collection.snapshot, policies)
     doc = results.to_json()
-    output_dir.mkdir(parents=True, exist_ok=True)
     snapshot_path = output_dir / "snapshot.json"
     results_path = output_dir / "results.json"
     write_snapshot(collection.snapshot, snapshot_path)
@@ -69,6 +82,9 @@ def run_demo(
         f"in {collection.elapsed:.1f} s ({collection.stats.requests} requests); whole demo "
         f"{time.monotonic() - started:.1f} s.\n"
         "The failures above are seeded on purpose: the demo always exits 0 and is not a CI gate.\n"
+        f"Customer Key: the town's key plan is {config.keys.plan}; its vaults were read through "
+        "azure-keyvault-keys and azure-mgmt-keyvault from the local Key Vault stand-in, which recorded "
+        f"{never[0]} DELETE, {never[1]} expiry and {never[2]} key-property writes from m365gov.\n"
         f"Written: {snapshot_path}, {results_path}\n"
         f"Re-evaluate offline: m365gov audit --snapshot {snapshot_path} --format json\n"
     )

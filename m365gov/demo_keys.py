@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from m365gov.config import Config
 from m365gov.jsonio import atomic_write_text, dumps
 
 if TYPE_CHECKING:
@@ -84,3 +85,15 @@ def demo_config_toml(tenant_id: str, graph_url: str, keys: dict[str, Any]) -> st
         "[keys.management]", f'endpoint = "{mgmt}"',
     ]
     return "\n".join(lines) + "\n"
+
+
+def take_demo_backups(config: Config, credential: Any) -> None:
+    """Back up the multi-workload keys (the right pair), as the town's DSI did; the Exchange ones stay
+    without backup. Idempotent: a version already backed up and verified is not backed up again, so
+    that every demo run shows the same verdicts."""
+    from m365gov.keys.session import backup_actions, backup_keys, observe
+
+    state = observe(config, credential)
+    actions = [a for a in backup_actions(state) if a.key.dep_kind == "multiWorkload"]
+    if actions:
+        backup_keys(config, credential, actions)
