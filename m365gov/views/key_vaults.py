@@ -28,7 +28,8 @@ class KeyVaultsView(View):
     name = "vaults"
     description = "each planned vault's ARM properties and the access of its DEP kind's Microsoft 365 service principal"
     sources = ("keyPlan", "keyVaults")
-    optional_sources = ("m365ServicePrincipals",)
+    # m365ServicePrincipals is joined when present; only the policies that judge access require it
+    # (requires.sources), so that Application.Read.All is asked for by them alone.
     label_field = "name"
     fields = {
         "id": F("string", "vault URL"),
@@ -115,7 +116,7 @@ class KeyPairsView(View):
     name = "keyPairs"
     description = "each DEP of the key plan with its two keys, their vaults, subscriptions and regions"
     sources = ("keyPlan", "keyVaultKeys")
-    optional_sources = ("keyVaults",)
+    # keyVaults (observed subscriptions and regions) is joined when present; KEY-012/013 require it.
     id_field = "dep"
     label_field = "dep"
     fields = {

@@ -32,7 +32,7 @@ class KeysView(View):
     name = "keys"
     description = "each key of the planned vaults (Key Vault data plane) joined to its DEP, pair role and backups"
     sources = ("keyPlan", "keyVaultKeys")
-    optional_sources = ("keyBackups",)
+    # keyBackups is joined when present (backedUp is null otherwise); KEY-010 requires it.
     label_field = "name"
     fields = {
         "id": F("string", "versionless key identifier https://<vault>/keys/<name>"),
