@@ -11,7 +11,6 @@ key material: the blobs live only in their files. Copy the directory to offline 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
@@ -136,7 +135,16 @@ def store_backup(
 
 @contextlib.contextmanager
 def _locked(backup_dir: Path) -> Iterator[None]:
-    """One writer of the manifest at a time (two ``keys backup`` runs must not lose an entry)."""
+    """One writer of the manifest at a time (two ``keys backup`` runs must not lose an entry).
+
+    POSIX advisory lock; where ``fcntl`` does not exist (Windows) the manifest is still written
+    atomically, and concurrent runs are the operator's to avoid.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
     fd = os.open(backup_dir / ".manifest.lock", os.O_CREAT | os.O_RDWR, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
