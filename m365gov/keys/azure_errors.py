@@ -89,8 +89,13 @@ def classify(exc: BaseException, *, where: str, permission: str = READ_PERMISSIO
                     "m365gov's address in the vault's network rules or run it from an allowed network",
                     http_status=status, code="ForbiddenByFirewall",
                 )
-            model = "RBAC" if inner == "ForbiddenByRbac" else "access policy" if "access polic" in first.lower() or (
-                "does not have" in first.lower()) else "authorization"
+            lowered = first.lower()
+            if inner == "ForbiddenByRbac" or code == "AuthorizationFailed":
+                model = "RBAC"
+            elif "access polic" in lowered or "permission on key vault" in lowered:
+                model = "access policy"
+            else:
+                model = "authorization"
             return AzureProblem(
                 SRC_MISSING_PERMISSION,
                 f"{where}: forbidden by {model} (HTTP {shown}){said} — grant {permission}",
