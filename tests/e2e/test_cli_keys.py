@@ -45,6 +45,10 @@ def test_plan_apply_and_backup_from_the_command_line(setup: tuple[Path, KeyVault
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"✓ done: create key SAL-CK-EX-FR-VaultA1/{EX_A1_KEY}" in done.stdout and "sha256" in done.stdout
 
+    second = run_cli("keys", "apply", "-c", config, "--yes")
+    assert second.returncode == 0 and second.stdout.startswith("Nothing for m365gov to do")
+    assert "Applying:" not in second.stdout
+
     again = run_cli("keys", "plan", "-c", config, "--json")
     assert again.returncode == 0
     doc = json.loads(again.stdout)
