@@ -110,6 +110,43 @@ class TeamsSettings:
     inventory_csv: Path | None = None
     council_group_id: str | None = None
     chamber_device: str | None = None
+DEFAULT_MANAGEMENT_ENDPOINT = "https://management.azure.com"
+DEFAULT_MANAGEMENT_SCOPE = "https://management.azure.com/.default"
+
+
+@dataclass(frozen=True)
+class KeySettings:
+    """Customer Key: where the desired state is, where evidence of changes goes, how to reach Azure.
+
+    Attributes:
+        plan: the key plan file (desired state, ``keyplan`` schema); ``None`` leaves every key
+            source ``not_configured``.
+        backup_dir: where ``keys backup`` / ``keys apply`` write ``backup_key`` blobs and their manifest.
+        journal: the append-only JSON-lines journal of every change and refusal.
+        ca_file: a PEM bundle trusted for the vaults and the management endpoint (a private CA, the
+            emulator's self-signed certificate). TLS verification is never turned off: there is no
+            setting for it.
+        verify_challenge_resource: check that the vault host belongs to the challenge's resource
+            (``*.vault.azure.net``). Only a loopback vault (the emulator) may turn it off.
+        api_version: Key Vault data-plane API version (default: the SDK's).
+        management_endpoint: Azure Resource Manager root (public cloud by default).
+        management_scope: token scope for the management endpoint.
+        retry_total: retries of the Azure SDK clients on 408/429/5xx and dropped connections.
+    """
+
+    plan: Path | None = None
+    backup_dir: Path = Path("reports/keys/backups")
+    journal: Path = Path("reports/keys/journal.jsonl")
+    ca_file: Path | None = None
+    verify_challenge_resource: bool = True
+    api_version: str | None = None
+    management_endpoint: str = DEFAULT_MANAGEMENT_ENDPOINT
+    management_scope: str = DEFAULT_MANAGEMENT_SCOPE
+    retry_total: int = 3
+
+    @property
+    def management_is_loopback(self) -> bool:
+        return (urlparse(self.management_endpoint).hostname or "") in LOOPBACK_HOSTS
 
 
 @dataclass(frozen=True)
@@ -127,6 +164,7 @@ class Config:
         teams: usage-report period, inventory, council group and chamber device.
         history_dir: where each audit's trend point is kept (``[history] dir``); ``None`` when the
             config has no ``[history]`` table, so that nothing is written unless asked for.
+        keys: Customer Key settings (``[keys]``).
         raw: the parsed TOML, for sections that later features read.
     """
 
@@ -141,6 +179,7 @@ class Config:
     waivers_file: Path | None = None
     teams: TeamsSettings = field(default_factory=TeamsSettings)
     history_dir: Path | None = None
+    keys: KeySettings = field(default_factory=KeySettings)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -231,7 +270,43 @@ def config_from_mapping(doc: Mapping[str, Any], *, path: Path | None = None) -> 
         waivers_file=_resolve(base, doc.get("waivers", {}).get("file")),
         teams=teams,
         history_dir=None if history is None else _resolve(base, history.get("dir", str(DEFAULT_HISTORY_DIR))),
+        keys=_key_settings(doc.get("keys", {}), base, file, auth.mode),
         raw=doc,
+    )
+
+
+def _key_settings(k: Mapping[str, Any], base: Path, file: str | None, auth_mode: str) -> KeySettings:
+    """``[keys]``: paths resolved against the config file, endpoints checked (https; loopback rules)."""
+    defaults = KeySettings()
+    mgmt = k.get("management", {})
+    endpoint = str(mgmt.get("endpoint", DEFAULT_MANAGEMENT_ENDPOINT)).rstrip("/")
+    u = urlparse(endpoint)
+    if u.scheme != "https" or not u.hostname:
+        raise InputError(
+            f"management endpoint {endpoint!r}: expected an https URL such as {DEFAULT_MANAGEMENT_ENDPOINT}",
+            file=file,
+            pointer="/keys/management/endpoint",
+        )
+    if auth_mode == "emulator" and k.get("plan") and u.hostname not in LOOPBACK_HOSTS:
+        raise InputError(
+            "auth mode 'emulator' (a static test token) is only allowed with a loopback management endpoint, "
+            f"not {endpoint}",
+            file=file,
+            pointer="/keys/management/endpoint",
+        )
+    scope = mgmt.get("scope") or (
+        DEFAULT_MANAGEMENT_SCOPE if u.hostname in LOOPBACK_HOSTS else f"https://{u.netloc}/.default"
+    )
+    return KeySettings(
+        plan=_resolve(base, k.get("plan")),
+        backup_dir=_resolve(base, k.get("backup_dir")) or base / defaults.backup_dir,
+        journal=_resolve(base, k.get("journal")) or base / defaults.journal,
+        ca_file=_resolve(base, k.get("ca_file")),
+        verify_challenge_resource=k.get("verify_challenge_resource", True),
+        api_version=k.get("api_version"),
+        management_endpoint=endpoint,
+        management_scope=scope,
+        retry_total=k.get("retry_total", defaults.retry_total),
     )
 
 

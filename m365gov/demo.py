@@ -1,8 +1,13 @@
 """``m365gov demo``: the whole pipeline on a generated town, with nothing to configure.
 
-The demo starts the emulator on a free loopback port and points the *real* msgraph-sdk at it with
-a static test credential, so the code that runs is the code a real tenant gets. The town has
-defects on purpose; the demo is a showcase, not a CI gate, and always exits 0.
+The demo starts the emulators on free loopback ports — Graph over http, the Key Vault data plane and
+Azure Resource Manager over https with a certificate made for the run — and points the *real*
+msgraph-sdk, azure-keyvault-keys and azure-mgmt-keyvault at them with a static test credential, so
+the code that runs is the code a real tenant gets. It writes the town's key plan into the output
+directory and configures ``[keys]`` with the emulator's certificate as CA file (TLS stays verified).
+Before collecting, it backs up the multi-workload keys as the town's DSI would have, so that the
+backup policy shows both outcomes. The town has defects on purpose; the demo is a showcase, not a
+CI gate, and always exits 0.
 """
 
 from __future__ import annotations
@@ -59,9 +64,10 @@ def run_demo(
     each run's adoption and readiness for ``m365gov trend``. ``fix`` (defect kinds repaired) and
     ``extra_defects`` (kinds with one more broken resource) make the variants of the same town that
     drift is shown and tested on: everything else is identical (see :mod:`m365gov.emulator.defects`).
-    Unknown kinds raise :class:`ValueError`.
+    Unknown kinds raise :class:`ValueError`. The Customer Key vaults are served beside Graph.
     """
-    from m365gov.emulator import Emulator, generate_tenant
+    from m365gov.demo_keys import demo_keys_config, take_demo_backups
+    from m365gov.emulator import Emulator, KeyVaultEmulator, generate_tenant
     from m365gov.emulator.rooms import CHAMBER_NAME
 
     stream = out or sys.stdout
@@ -71,7 +77,7 @@ def run_demo(
     output_dir.mkdir(parents=True, exist_ok=True)
     inventory_path = output_dir / INVENTORY_FILE
     atomic_write_text(inventory_path, tenant.inventory_csv())
-    with Emulator(tenant) as emu:
+    with Emulator(tenant) as emu, KeyVaultEmulator(tenant=tenant) as kv:
         config = config_from_mapping(
             {
                 "tenant_id": tenant.tenant_id,
@@ -81,10 +87,13 @@ def run_demo(
                 "inventory": {"csv": str(inventory_path.resolve())},
                 "council": {"group_id": tenant.council_group_id, "chamber_device": CHAMBER_NAME},
                 **({"history": {"dir": str(history_dir.resolve())}} if history_dir is not None else {}),
+                "keys": demo_keys_config(kv, output_dir),
             }
         )
+        take_demo_backups(config, StaticTestCredential())
         with collection_progress() as hook:
             collection = collect_snapshot(config, StaticTestCredential(), policies, as_of=tenant.now, progress=hook)
+        never = (len(kv.delete_attempts), len(kv.expiry_writes), len(kv.property_updates))
     results = audit_snapshot(collection.snapshot, policies, history_dir=config.history_dir)
     doc = results.to_json()
     snapshot_path = output_dir / "snapshot.json"
@@ -110,6 +119,9 @@ def run_demo(
         f"msgraph-sdk from the local emulator in {collection.elapsed:.1f} s ({collection.stats.requests} "
         f"requests); whole demo {time.monotonic() - started:.1f} s.{cost}\n"
         "The failures above are seeded on purpose: the demo always exits 0 and is not a CI gate.\n"
+        f"Customer Key: the town's key plan is {config.keys.plan}; its vaults were read through "
+        "azure-keyvault-keys and azure-mgmt-keyvault from the local Key Vault stand-in, which recorded "
+        f"{never[0]} DELETE, {never[1]} expiry and {never[2]} key-property writes from m365gov.\n"
         f"Written under {output_dir}: " + ", ".join(p.name for p in files) + "\n"
         f"Open the report: {output_dir / RENDERERS['html'].filename}\n"
         f"Re-evaluate offline: m365gov audit --snapshot {snapshot_path} --format json\n"

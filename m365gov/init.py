@@ -75,6 +75,18 @@ period = "D30"
 # [history]
 # Keep each audit's adoption and readiness summary for `m365gov trend` (relative to this file).
 # dir = "reports/history"
+# Customer Key (m365gov keys status | plan | apply | backup | rotate). The key plan is the desired
+# state of the keys: start from policies/keys/key-plan.example.jsonc (shipped with m365gov).
+# m365gov needs Key Vault Reader on the vaults to audit (an access policy with keys get, list,
+# create, backup, rotate, getrotationpolicy, setrotationpolicy to apply — never delete or purge),
+# and Reader on the subscriptions for vault properties. Relative paths are against this file.
+# [keys]
+# plan = "key-plan.json"
+# backup_dir = "reports/keys/backups"     # backup_key blobs (0600) and their manifest
+# journal = "reports/keys/journal.jsonl"  # every change and refusal, append-only
+# ca_file = "private-ca.pem"              # only for endpoints with a private CA; TLS is always verified
+# [keys.management]
+# endpoint = "https://management.azure.com"   # Azure Resource Manager (public cloud by default)
 """
 
 

@@ -112,7 +112,9 @@ def collect_snapshot(
 ) -> Collection:
     """Collect what ``policies`` need (or the sources the config names)."""
     from m365gov.collect.runner import collect
+    from m365gov.keys.desired import plan_for_config
 
+    plan_for_config(config)  # a bad key plan is an input error (exit 2), not a failed source
     sources, select = collection_plan(policies.enabled)
     if config.collect.sources:
         sources = list(config.collect.sources)

@@ -14,6 +14,22 @@ from m365gov.config import Config, config_from_mapping
 from m365gov.emulator import Emulator, Faults, Tenant, generate_tenant
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_delete_ever_reaches_a_vault() -> Iterator[None]:
+    """The whole suite never sends a DELETE to a vault (customer-key.md §1.9).
+
+    Every Key Vault emulator of this process (the integration tests', and the ones serving the CLI
+    subprocesses of the end-to-end tests) logs each DELETE it receives, on either plane; only the
+    emulator's own tests send some, on purpose, marked expected. Unit tests have their own guard
+    (the mocked vault fails on a DELETE) and a static check (tests/unit/keys/test_never.py).
+    """
+    yield
+    from m365gov.emulator import process_delete_attempts
+
+    unexpected = process_delete_attempts()
+    assert not unexpected, f"DELETE requests reached a Key Vault emulator: {[a.to_dict() for a in unexpected]}"
+
+
 @pytest.fixture(scope="session")
 def town() -> Tenant:
     """The demo town (seed 2026, 350 users); read-only."""

@@ -11,6 +11,7 @@ from m365gov.cli import (  # noqa: F401  (registers the commands)
     demo,
     drift,
     emulator,
+    keys,
     policies,
     report,
     setup,

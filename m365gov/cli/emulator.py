@@ -25,6 +25,12 @@ def emulator() -> None:
     "--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Fraction of connections dropped mid-response."
 )
 @click.option("--forbid", multiple=True, help="Path prefix answered 403 (e.g. /v1.0/sites).")
+@click.option(
+    "--keyvault/--no-keyvault",
+    default=True,
+    show_default=True,
+    help="Also serve the town's Customer Key vaults and their management plane (https, self-signed certificate).",
+)
 def emulator_serve(
     port: int,
     users: int,
@@ -34,6 +40,7 @@ def emulator_serve(
     error_rate: float,
     drop_rate: float,
     forbid: tuple[str, ...],
+    keyvault: bool,
 ) -> None:
     """Serve the generated town on 127.0.0.1 until Ctrl-C."""
     from m365gov.emulator import Faults
@@ -46,5 +53,5 @@ def emulator_serve(
         drop_rate=drop_rate,
         forbidden=frozenset(forbid),
     )
-    serve(seed=seed, users=users, port=port, faults=faults)
+    serve(seed=seed, users=users, port=port, faults=faults, keyvault=keyvault)
 

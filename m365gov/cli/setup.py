@@ -18,12 +18,15 @@ def init(path: Path, force: bool) -> None:
 
     write_example_config(path, force=force)
     click.echo(f"wrote {path}: fill in tenant_id and [auth], then run `m365gov collect -c {path} -o snapshot.json`")
+    click.echo("Customer Key: uncomment [keys] and start the key plan from policies/keys/key-plan.example.jsonc")
 
 @main.command()
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--policies", "policy_paths", multiple=True, type=click.Path(exists=True, path_type=Path))
 def permissions(config_path: Path | None, policy_paths: tuple[Path, ...]) -> None:
-    """The least-privilege Graph application permissions the enabled policies need (all read-only)."""
+    """The least-privilege permissions the enabled policies need, all read-only: Graph application
+    permissions, and for Customer Key the Key Vault and Azure Resource Manager roles (changing keys with
+    `m365gov keys apply` needs more: see `m365gov keys --help` and the README)."""
     from m365gov.config import load_config
     from m365gov.permissions import required_permissions
 

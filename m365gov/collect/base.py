@@ -61,6 +61,7 @@ class CollectContext:
     _graph: GraphSession | None = field(default=None, repr=False)
     _tasks: dict[str, asyncio.Task[SourceSection]] = field(default_factory=dict, repr=False)
     _streams: dict[str, ItemStream] = field(default_factory=dict, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def graph(self) -> GraphSession:
@@ -104,13 +105,19 @@ class CollectContext:
 
 
 class SourceUnavailable(Exception):
-    """Raised inside :meth:`Source.fetch` when the source cannot be read for a known reason."""
+    """Raised inside :meth:`Source.fetch` when the source cannot be read for a known reason.
 
-    def __init__(self, status: str, detail: str, permission: str | None = None) -> None:
+    ``data`` keeps what was read before the failure (one vault of several, say). The section stays
+    not ``ok``, so no policy judges it (``Snapshot.data`` ignores it), but a command that can act on
+    partial evidence safely — ``keys plan`` for the vaults it could read — finds it there.
+    """
+
+    def __init__(self, status: str, detail: str, permission: str | None = None, data: Any = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.permission = permission
+        self.data = data
 
 
 class Source(ABC):
@@ -165,7 +172,9 @@ class Source(ABC):
         try:
             data, counts = await self.fetch(ctx)
         except SourceUnavailable as exc:
-            section = SourceSection(self.name, exc.status, detail=exc.detail, permission=exc.permission)
+            section = SourceSection(
+                self.name, exc.status, data=exc.data, detail=exc.detail, permission=exc.permission
+            )
         except GraphError as exc:
             u = self.classify(exc)
             section = SourceSection(self.name, u.status, detail=u.detail, permission=u.permission)

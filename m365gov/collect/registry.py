@@ -15,9 +15,13 @@ from m365gov.collect.graph_directory import (
     UsersSource,
 )
 from m365gov.collect.graph_reports import ReportSettingsSource, TeamsDeviceUsageSource, TeamsUserActivitySource
+from m365gov.collect.graph_service_principals import ServicePrincipalsSource
 from m365gov.collect.graph_sites import SitesSource
 from m365gov.collect.graph_teamwork import TeamworkSource, UserTeamworkSource
 from m365gov.collect.inventory import InventorySource
+from m365gov.collect.key_files import KeyBackupsSource, KeyPlanSource
+from m365gov.collect.keyvault import KeyVaultKeysSource
+from m365gov.collect.keyvault_arm import KeyVaultPropertiesSource
 
 SOURCES: Mapping[str, Source] = {
     s.name: s
@@ -36,6 +40,11 @@ SOURCES: Mapping[str, Source] = {
         TeamworkDevicesSource(),
         CouncilMembersSource(),
         InventorySource(),
+        KeyPlanSource(),
+        KeyVaultKeysSource(),
+        KeyVaultPropertiesSource(),
+        KeyBackupsSource(),
+        ServicePrincipalsSource(),
     )
 }
 

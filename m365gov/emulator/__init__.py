@@ -16,10 +16,17 @@ Typical use::
     with Emulator(generate_tenant(seed=2026, users=350)) as emu:
         ...  # point the client at emu.graph_url with any bearer token
         emu.stats()
+
+The Customer Key vaults are served apart, over https (Key Vault's client refuses http), by
+:class:`KeyVaultEmulator` for a :class:`KeyVaultTown` from :func:`generate_keyvault_town`; see
+:mod:`m365gov.emulator.keyvault_server`.
 """
 
 from m365gov.emulator.defects import DEFECT_KINDS, RESIDENCY_KINDS, TEAMS_KINDS
 from m365gov.emulator.faults import Faults, ScriptedFault
+from m365gov.emulator.keyvault_server import KeyVaultEmulator, VaultEndpoint
+from m365gov.emulator.keyvault_store import DeleteAttempt, process_delete_attempts
+from m365gov.emulator.keyvault_town import KV_DEFECT_KINDS, KeyVaultTown, empty_vault, generate_keyvault_town
 from m365gov.emulator.meetings import CouncilMeeting
 from m365gov.emulator.options import EMULATOR_APP_ID, EmulatorOptions
 from m365gov.emulator.protocol import Request, Response
@@ -34,19 +41,27 @@ __all__ = [
     "DEFAULT_NOW",
     "DEFECT_KINDS",
     "EMULATOR_APP_ID",
+    "KV_DEFECT_KINDS",
     "RESIDENCY_KINDS",
     "TEAMS_KINDS",
     "Context",
     "CouncilMeeting",
+    "DeleteAttempt",
     "Emulator",
     "EmulatorOptions",
     "Faults",
+    "KeyVaultEmulator",
+    "KeyVaultTown",
     "Request",
     "RequestRecord",
     "Response",
     "RouteTable",
     "ScriptedFault",
     "Tenant",
+    "VaultEndpoint",
+    "empty_vault",
+    "generate_keyvault_town",
     "generate_tenant",
+    "process_delete_attempts",
     "serve",
 ]

@@ -11,7 +11,24 @@ from m365gov.emulator.routes import RouteTable
 
 def default_tables() -> tuple[RouteTable, ...]:
     """Route tables of every implemented family (imported here, lazily, to keep imports acyclic)."""
-    from m365gov.emulator import batch, callrecords, control, devices, graph, online_meetings, reports
+    from m365gov.emulator import (
+        batch,
+        callrecords,
+        control,
+        devices,
+        graph,
+        keyvault_graph,
+        online_meetings,
+        reports,
+    )
 
-    return (control.ROUTES, graph.ROUTES, reports.ROUTES, callrecords.ROUTES, devices.ROUTES, online_meetings.ROUTES,
-            batch.ROUTES)
+    return (
+        control.ROUTES,
+        graph.ROUTES,
+        reports.ROUTES,
+        callrecords.ROUTES,
+        devices.ROUTES,
+        online_meetings.ROUTES,
+        keyvault_graph.ROUTES,
+        batch.ROUTES,
+    )

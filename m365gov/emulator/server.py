@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from m365gov.emulator.dispatch import Dispatcher
 from m365gov.emulator.faults import FaultInjector, Faults, ScriptedFault
@@ -26,9 +26,21 @@ from m365gov.emulator.routes import EmulatorState, Router, RouteTable
 from m365gov.emulator.stats import RequestRecord, Stats
 from m365gov.emulator.tenant import Tenant, generate_tenant
 
+if TYPE_CHECKING:
+    from m365gov.emulator.keyvault_server import KeyVaultEmulator
+
 LOOPBACK = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1", "::1": "::1"}
 MAX_BODY = 16 * 1024 * 1024
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+class ServerHost(Protocol):
+    """What the HTTP layer needs from what it serves (the Graph emulator, a Key Vault listener)."""
+
+    verbose: bool
+    _stats: Stats
+
+    def dispatch(self, req: Request) -> Response: ...
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -118,7 +130,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
+    def __init__(self, address: tuple[str, int], emulator: ServerHost) -> None:
         self.emulator = emulator
         self._connections: set[socket.socket] = set()
         self._conn_lock = threading.Lock()
@@ -181,6 +193,7 @@ class Emulator:
                                       self._link_base, lambda: self._injector.faults.latency)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self.keyvault: KeyVaultEmulator | None = None  # set by serve() when it also serves Key Vault
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> Emulator:
@@ -281,30 +294,49 @@ class Emulator:
 def serve(seed: int = 2026, users: int = 350, port: int = 8765, faults: Faults | None = None, *,
           host: str = "127.0.0.1", verbose: bool = False, concealed_names: bool = False,
           out: TextIO | None = None, stop: threading.Event | None = None,
-          on_ready: Callable[[Emulator], None] | None = None) -> None:
+          on_ready: Callable[[Emulator], None] | None = None, keyvault: bool = True) -> None:
     """Run the emulator until Ctrl-C (or until ``stop`` is set), printing its URLs.
 
+    With ``keyvault`` the town's Customer Key vaults are served too, over https on their own ports
+    (:class:`~m365gov.emulator.keyvault_server.KeyVaultEmulator`, reachable as ``emu.keyvault``).
     Used by ``m365gov emulator serve``; ``stop`` and ``on_ready`` let tests drive it.
     """
+    from m365gov.emulator.keyvault_server import KeyVaultEmulator
+
     out = out or sys.stdout
     tenant = generate_tenant(seed, users, concealed_names=concealed_names)
-    with Emulator(tenant, faults=faults, host=host, port=port, verbose=verbose) as emu:
-        print(f"m365gov emulator – {tenant.organization['displayName']} (seed {seed}, {len(tenant.users)} users)",
-              file=out)
-        print(f"  Graph v1.0:  {emu.graph_url}", file=out)
-        print(f"  Graph beta:  {emu.beta_url}", file=out)
-        print(f"  Statistics:  {emu.base_url}/_emulator/stats", file=out)
-        print(f"  Tenant id:   {tenant.tenant_id}", file=out)
-        print(f"  Council group id: {tenant.council_group_id}", file=out)
-        print(f"  Council meeting:  {tenant.council_meeting.join_web_url}", file=out)
-        print(f"  Organizer:        {tenant.council_meeting.organizer_upn}", file=out)
-        print("Press Ctrl-C to stop.", file=out, flush=True)
-        if on_ready is not None:
-            on_ready(emu)
-        waiter = stop or threading.Event()
-        try:
-            while not waiter.wait(0.5):
-                pass
-        except KeyboardInterrupt:
+    with contextlib.ExitStack() as stack:
+        emu = stack.enter_context(Emulator(tenant, faults=faults, host=host, port=port, verbose=verbose))
+        if keyvault:
+            emu.keyvault = stack.enter_context(KeyVaultEmulator(tenant=tenant, faults=faults, verbose=verbose))
+        _serve_until_stopped(emu, tenant, seed, out, stop, on_ready)
+
+
+def _serve_until_stopped(emu: Emulator, tenant: Tenant, seed: int, out: TextIO, stop: threading.Event | None,
+                         on_ready: Callable[[Emulator], None] | None) -> None:
+    print(f"m365gov emulator – {tenant.organization['displayName']} (seed {seed}, {len(tenant.users)} users)",
+          file=out)
+    print(f"  Graph v1.0:  {emu.graph_url}", file=out)
+    print(f"  Graph beta:  {emu.beta_url}", file=out)
+    print(f"  Statistics:  {emu.base_url}/_emulator/stats", file=out)
+    print(f"  Tenant id:   {tenant.tenant_id}", file=out)
+    print(f"  Council group id: {tenant.council_group_id}", file=out)
+    if emu.keyvault is not None:
+        kv = emu.keyvault
+        print("  Key Vault (https; trust the certificate below, e.g. connection_verify=<certificate>):", file=out)
+        for v in kv.vaults:
+            print(f"    {v.name:<22} {v.url}  ({v.location}, {v.sku}, subscription {v.subscription_id}, "
+                  f"resource group {v.resource_group})", file=out)
+        print(f"    Management (ARM):      {kv.management_url}", file=out)
+        print(f"    Certificate:           {kv.cert_path}", file=out)
+        print(f"    Key Vault statistics:  {kv.management_url}/_emulator/stats", file=out)
+    print("Press Ctrl-C to stop.", file=out, flush=True)
+    if on_ready is not None:
+        on_ready(emu)
+    waiter = stop or threading.Event()
+    try:
+        while not waiter.wait(0.5):
             pass
-        print("m365gov emulator stopped.", file=out, flush=True)
+    except KeyboardInterrupt:
+        pass
+    print("m365gov emulator stopped.", file=out, flush=True)

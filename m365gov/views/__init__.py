@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from m365gov.views.base import FieldSpec, Resource, View
 from m365gov.views.groups import GroupsView
 from m365gov.views.inventory_rows import InventoryRowsView
+from m365gov.views.key_vaults import KeyPairsView, KeyVaultsView
+from m365gov.views.keys import KeysView
 from m365gov.views.readiness import ReadinessView
 from m365gov.views.rooms import RoomsView
 from m365gov.views.sites import SitesView
@@ -29,6 +31,9 @@ VIEWS: Mapping[str, View] = {
         ReadinessView(),
         RoomsView(),
         InventoryRowsView(),
+        KeysView(),
+        KeyPairsView(),
+        KeyVaultsView(),
     )
 }
 

@@ -11,6 +11,9 @@ from tests.e2e.conftest import run_cli
 def test_the_demo_prints_the_residency_audit_and_exits_0(demo_dir: Path) -> None:
     out = (demo_dir / "stdout.txt").read_text(encoding="utf-8")
     assert "RESIDENCY" in out and "RES-003" in out and "usageLocation=BE" in out
+    assert "CUSTOMER KEY" in out and "KEY-001" in out and "SAL-CK-EX-FR-VaultA1-Key001" in out
+    assert "recorded 0 DELETE, 0 expiry and 0 key-property writes from m365gov" in out
+    assert (demo_dir / "reports" / "key-plan.json").is_file()
     assert "not a CI gate" in out
     assert (demo_dir / "reports" / "snapshot.json").is_file()
     assert json.loads((demo_dir / "reports" / "results.json").read_text())["schema"] == "m365gov/results@1"
@@ -25,8 +28,13 @@ def test_an_offline_audit_of_the_demo_snapshot_gives_the_same_findings(demo_dir:
 
 
 def test_fail_on_raises_the_bar(demo_dir: Path) -> None:
-    proc = run_cli("audit", "--snapshot", demo_dir / "reports" / "snapshot.json", "--fail-on", "critical")
+    residency = Path(__file__).resolve().parents[2] / "policies" / "residency"
+    snapshot = demo_dir / "reports" / "snapshot.json"
+    proc = run_cli("audit", "--snapshot", snapshot, "--policies", residency, "--fail-on", "critical")
     assert proc.returncode == 0, proc.stderr
+    # the demo town's Exchange key pair has critical Customer Key failures (a missing key, an expiry…)
+    proc = run_cli("audit", "--snapshot", snapshot, "--fail-on", "critical")
+    assert proc.returncode == 1 and "KEY-001" in proc.stdout
 
 
 def test_missing_evidence_and_nothing_failing_exits_3(demo_dir: Path, tmp_path: Path) -> None:
