@@ -34,6 +34,11 @@ class FieldSpec:
     source_fields: tuple[str, ...] = ()
 
 
+def raw_field(source: str, prop: str, type_: str, description: str) -> FieldSpec:
+    """A field read straight from one property of a source: policies naming it add it to ``$select``."""
+    return FieldSpec(type_, description, (f"{source}.{prop}",))
+
+
 class View(ABC):
     """A named, documented join over snapshot sections.
 

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from m365gov.snapshot.model import Snapshot
-from m365gov.views.base import FieldSpec, Resource, View
-
-
-def _raw(prop: str, type_: str, description: str) -> FieldSpec:
-    return FieldSpec(type_, description, (f"groups.{prop}",))
+from m365gov.views.base import FieldSpec, Resource, View, raw_field
 
 
 class GroupsView(View):
@@ -15,15 +11,15 @@ class GroupsView(View):
     description = "every group (GET /groups); isTeam tells Teams-enabled groups"
     sources = ("groups",)
     fields = {
-        "id": _raw("id", "string", "object id"),
-        "displayName": _raw("displayName", "string", "name"),
-        "preferredDataLocation": _raw(
-            "preferredDataLocation", "string", "Multi-Geo PDL, inherited from the creator; null in single-geo"
+        "id": raw_field("groups", "id", "string", "object id"),
+        "displayName": raw_field("groups", "displayName", "string", "name"),
+        "preferredDataLocation": raw_field(
+            "groups", "preferredDataLocation", "string", "Multi-Geo PDL, inherited from the creator; null in single-geo"
         ),
-        "groupTypes": _raw("groupTypes", "array", "Unified for Microsoft 365 groups"),
-        "mailEnabled": _raw("mailEnabled", "boolean", "mail-enabled"),
-        "securityEnabled": _raw("securityEnabled", "boolean", "security group"),
-        "visibility": _raw("visibility", "string", "Public, Private or HiddenMembership"),
+        "groupTypes": raw_field("groups", "groupTypes", "array", "Unified for Microsoft 365 groups"),
+        "mailEnabled": raw_field("groups", "mailEnabled", "boolean", "mail-enabled"),
+        "securityEnabled": raw_field("groups", "securityEnabled", "boolean", "security group"),
+        "visibility": raw_field("groups", "visibility", "string", "Public, Private or HiddenMembership"),
         "isTeam": FieldSpec(
             "boolean", "resourceProvisioningOptions contains Team", ("groups.resourceProvisioningOptions",)
         ),

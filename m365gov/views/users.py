@@ -6,11 +6,7 @@ from typing import Any
 
 from m365gov.licensing import TEAMS_SERVICE, has_enabled_plan, is_multi_geo_sku, sku_names
 from m365gov.snapshot.model import Snapshot
-from m365gov.views.base import FieldSpec, Resource, View
-
-
-def _raw(prop: str, type_: str, description: str) -> FieldSpec:
-    return FieldSpec(type_, description, (f"users.{prop}",))
+from m365gov.views.base import FieldSpec, Resource, View, raw_field
 
 
 class UsersView(View):
@@ -20,22 +16,26 @@ class UsersView(View):
     optional_sources = ("subscribedSkus",)
     label_field = "userPrincipalName"
     fields = {
-        "id": _raw("id", "string", "object id"),
-        "userPrincipalName": _raw("userPrincipalName", "string", "sign-in name"),
-        "displayName": _raw("displayName", "string", "name"),
-        "accountEnabled": _raw("accountEnabled", "boolean", "the account can sign in"),
-        "userType": _raw("userType", "string", "Member or Guest"),
-        "usageLocation": _raw("usageLocation", "string", "ISO 3166 alpha-2 country, required for licensing"),
-        "preferredDataLocation": _raw(
-            "preferredDataLocation", "string", "Multi-Geo PDL (FRA, EUR…); null in a single-geo tenant"
+        "id": raw_field("users", "id", "string", "object id"),
+        "userPrincipalName": raw_field("users", "userPrincipalName", "string", "sign-in name"),
+        "displayName": raw_field("users", "displayName", "string", "name"),
+        "accountEnabled": raw_field("users", "accountEnabled", "boolean", "the account can sign in"),
+        "userType": raw_field("users", "userType", "string", "Member or Guest"),
+        "usageLocation": raw_field(
+            "users", "usageLocation", "string", "ISO 3166 alpha-2 country, required for licensing"
         ),
-        "department": _raw("department", "string", "department"),
-        "jobTitle": _raw("jobTitle", "string", "job title"),
-        "officeLocation": _raw("officeLocation", "string", "office"),
-        "mail": _raw("mail", "string", "primary SMTP address"),
-        "createdDateTime": _raw("createdDateTime", "date-time", "when the account was created"),
-        "assignedLicenses": _raw("assignedLicenses", "array", "licences {skuId, disabledPlans}"),
-        "assignedPlans": _raw("assignedPlans", "array", "service plans {service, servicePlanId, capabilityStatus}"),
+        "preferredDataLocation": raw_field(
+            "users", "preferredDataLocation", "string", "Multi-Geo PDL (FRA, EUR…); null in a single-geo tenant"
+        ),
+        "department": raw_field("users", "department", "string", "department"),
+        "jobTitle": raw_field("users", "jobTitle", "string", "job title"),
+        "officeLocation": raw_field("users", "officeLocation", "string", "office"),
+        "mail": raw_field("users", "mail", "string", "primary SMTP address"),
+        "createdDateTime": raw_field("users", "createdDateTime", "date-time", "when the account was created"),
+        "assignedLicenses": raw_field("users", "assignedLicenses", "array", "licences {skuId, disabledPlans}"),
+        "assignedPlans": raw_field(
+            "users", "assignedPlans", "array", "service plans {service, servicePlanId, capabilityStatus}"
+        ),
         "licensed": FieldSpec("boolean", "holds at least one licence", ("users.assignedLicenses",)),
         "licenses": FieldSpec(
             "array",
