@@ -5,9 +5,9 @@ Azure Resource Manager over https with a certificate made for the run — and po
 msgraph-sdk, azure-keyvault-keys and azure-mgmt-keyvault at them with a static test credential, so
 the code that runs is the code a real tenant gets. It writes the town's key plan into the output
 directory and configures ``[keys]`` with the emulator's certificate as CA file (TLS stays verified).
-Before collecting, it backs up the multi-workload keys as the town's DSI would have, so that the
-backup policy shows both outcomes. The town has defects on purpose; the demo is a showcase, not a
-CI gate, and always exits 0.
+Before collecting, it backs up the keys the town's DSI backed up (all but those its ``missing_backup``
+defects name), so that the backup policy shows both outcomes. The town has defects on purpose; the
+demo is a showcase, not a CI gate, and always exits 0.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def run_demo(
                 "keys": demo_keys_config(kv, output_dir),
             }
         )
-        take_demo_backups(config, StaticTestCredential())
+        take_demo_backups(config, StaticTestCredential(), kv.town)
         with collection_progress() as hook:
             collection = collect_snapshot(config, StaticTestCredential(), policies, as_of=tenant.now, progress=hook)
         never = (len(kv.delete_attempts), len(kv.expiry_writes), len(kv.property_updates))

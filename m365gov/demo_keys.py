@@ -1,11 +1,15 @@
 """The demo town's Customer Key setup: its key plan and the ``[keys]`` config pointing at the emulator.
 
-Used by ``m365gov demo`` and by the tests. The plan is what the town's DSI *intends* (one vault of
-each pair in France Central, the other in France South, RSA-HSM 3072, yearly rolls); the Key Vault
-emulator serves what the town *has*: a multi-workload pair that is right and an Exchange pair with
-defects (``m365gov.emulator.keyvault_town``). The connection options are the ones any non-Azure
-endpoint needs: the emulator's certificate as CA file (TLS stays verified) and no challenge-resource
-check (loopback only).
+Used by ``m365gov demo`` and by the tests. The plan is what the town's DSI *intends*: each DEP's
+primary vault in France Central and its secondary in France South (the region the town records for
+each vault, :attr:`~m365gov.emulator.keyvault_model.VaultSpec.planned_location`), RSA-HSM 3072, yearly
+rolls through a rotation policy — except for SharePoint, whose DEP pins key versions, so its keys are
+rolled by hand and the plan records the pinned versions. The Key Vault emulator serves what the town
+*has* (``m365gov.emulator.keyvault_town``): a multi-workload pair that is right, and an Exchange
+pair, a SharePoint pair and a trial DEP with defects. The plan tells the truth about where each
+vault's subscription and resource group are; it is the vaults that stray from it. The connection
+options are the ones any non-Azure endpoint needs: the emulator's certificate as CA file (TLS stays
+verified) and no challenge-resource check (loopback only).
 """
 
 from __future__ import annotations
@@ -14,40 +18,49 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from m365gov.config import Config
+from m365gov.emulator.names import SHAREPOINT_HOST
 from m365gov.jsonio import atomic_write_text, dumps
 
 if TYPE_CHECKING:
-    from m365gov.emulator import KeyVaultEmulator
+    from m365gov.emulator import KeyVaultEmulator, KeyVaultTown
 
-DEMO_REGIONS = {"A1": "francecentral", "A2": "francesouth"}
+SPO_ADMIN_URL = "https://" + SHAREPOINT_HOST.replace(".sharepoint.com", "-admin.sharepoint.com")
+"""The demo tenant's SharePoint admin centre, for the ``Update-SPODataEncryptionPolicy`` instructions."""
+SHAREPOINT_COMMENT = ("SharePoint pins key versions: an automatic rotation would only make a version the DEP does "
+                      "not use, so these keys are rolled by hand (m365gov keys rotate), then "
+                      "Update-SPODataEncryptionPolicy, one key at a time.")
 
 
 def demo_key_plan(kv: KeyVaultEmulator) -> dict[str, Any]:
     """The key plan for the emulator's town, with its vault URLs, subscriptions and resource groups."""
     vaults = {v.name: v for v in kv.vaults}
 
-    def key(vault_name: str, key_name: str) -> dict[str, Any]:
-        v = vaults[vault_name]
-        return {
+    def key(planned: dict[str, Any], manual_rolls: bool) -> dict[str, Any]:
+        v = vaults[planned["vault"]]
+        out: dict[str, Any] = {
             "vault": {
                 "name": v.name,
                 "url": v.url,
                 "subscriptionId": v.subscription_id,
                 "resourceGroup": v.resource_group,
-                "region": DEMO_REGIONS[v.name[-2:]],
+                "region": v.planned_location,
             },
-            "keyName": key_name,
+            "keyName": planned["key"],
         }
+        if planned.get("pinnedVersion"):
+            out["pinnedVersion"] = planned["pinnedVersion"]
+        if manual_rolls:
+            out["autoRotate"] = False
+        return out
 
     deps = []
     for dep in kv.deps():
-        primary, secondary = dep["keys"]
-        deps.append({
-            "name": dep["name"],
-            "kind": dep["kind"],
-            "primary": key(primary["vault"], primary["key"]),
-            "secondary": key(secondary["vault"], secondary["key"]),
-        })
+        sharepoint = dep["kind"] == "sharepoint"
+        primary, secondary = (key(k, sharepoint) for k in dep["keys"])
+        entry: dict[str, Any] = {"name": dep["name"], "kind": dep["kind"]}
+        if sharepoint:
+            entry.update({"$comment": SHAREPOINT_COMMENT, "spoAdminUrl": SPO_ADMIN_URL})
+        deps.append({**entry, "primary": primary, "secondary": secondary})
     return {
         "$comment": "Demo town key plan, written by m365gov demo for the local Key Vault emulator.",
         "defaults": {"keyType": "RSA-HSM", "keySize": 3072, "rotationDays": 365, "autoRotate": True,
@@ -87,13 +100,15 @@ def demo_config_toml(tenant_id: str, graph_url: str, keys: dict[str, Any]) -> st
     return "\n".join(lines) + "\n"
 
 
-def take_demo_backups(config: Config, credential: Any) -> None:
-    """Back up the multi-workload keys (the right pair), as the town's DSI did; the Exchange ones stay
-    without backup. Idempotent: a version already backed up and verified is not backed up again, so
-    that every demo run shows the same verdicts."""
+def take_demo_backups(config: Config, credential: Any, town: KeyVaultTown) -> None:
+    """Back up the keys the town's DSI backed up: every existing planned key but the ones the town's
+    ``missing_backup`` defects name (the Exchange keys, and the SharePoint version rolled by hand).
+    Idempotent: a version already backed up and verified is not backed up again, so that every demo
+    run shows the same verdicts."""
     from m365gov.keys.session import backup_actions, backup_keys, observe
 
+    skipped = {(str(d["vault"]).lower(), str(d["key"]).lower()) for d in town.defects if d["kind"] == "missing_backup"}
     state = observe(config, credential)
-    actions = [a for a in backup_actions(state) if a.key.dep_kind == "multiWorkload"]
+    actions = [a for a in backup_actions(state) if (a.key.vault.name.lower(), a.key.name.lower()) not in skipped]
     if actions:
         backup_keys(config, credential, actions)

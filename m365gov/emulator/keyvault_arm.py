@@ -33,9 +33,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from m365gov.emulator.keyvault_model import ROLE_DEFINITIONS, RoleAssignmentSpec, SubscriptionSpec
 from m365gov.emulator.keyvault_protocol import AzureError, json_response
 from m365gov.emulator.keyvault_store import KeyVaultStore, VaultState
-from m365gov.emulator.keyvault_town import ROLE_DEFINITIONS, RoleAssignmentSpec, SubscriptionSpec
 from m365gov.emulator.names import DOMAIN
 from m365gov.emulator.protocol import Request, Response
 

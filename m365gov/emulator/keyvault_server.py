@@ -118,6 +118,7 @@ class VaultEndpoint:
     sku: str
     resource_id: str
     dep_kind: str | None
+    planned_location: str
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -280,19 +281,20 @@ class KeyVaultEmulator:
         """Every vault with its URL, subscription, resource group, region, SKU and DEP kind."""
         with self.store.lock:
             return [VaultEndpoint(v.name, v.url, v.spec.subscription_id, v.spec.resource_group, v.spec.location,
-                                  v.spec.sku, v.spec.resource_id, v.spec.dep_kind)
+                                  v.spec.sku, v.spec.resource_id, v.spec.dep_kind, v.spec.planned_region)
                     for v in self.store.vaults.values()]
 
     def deps(self) -> list[dict[str, Any]]:
-        """The data-encryption policies with their keys' versionless URIs (as Exchange/MW DEPs name them)."""
+        """The data-encryption policies with their keys' versionless URIs (as Exchange/MW DEPs name them)
+        and, for SharePoint, the version each key is pinned at."""
         out = []
         for dep in self.town.deps:
             out.append({
                 "kind": dep.kind, "name": dep.name, "status": dep.status,
                 "servicePrincipalAppId": dep.service_principal_app_id,
                 "keys": [{"vault": v, "vaultUrl": self.store.vault(v).url, "key": k,
-                          "keyUri": f"{self.store.vault(v).url}/keys/{k}"}
-                         for v, k in zip(dep.vaults, dep.keys, strict=True)],
+                          "keyUri": f"{self.store.vault(v).url}/keys/{k}", "pinnedVersion": pinned}
+                         for v, k, pinned in zip(dep.vaults, dep.keys, dep.pinned_versions, strict=True)],
             })
         return out
 

@@ -36,8 +36,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from m365gov.emulator.keyvault_model import DEFAULT_KEY_OPS, KeyVaultTown, VaultSpec
 from m365gov.emulator.keyvault_protocol import AzureError, b64url_decode, b64url_encode, bad_parameter
-from m365gov.emulator.keyvault_town import DEFAULT_KEY_OPS, KeyVaultTown, VaultSpec
 
 E_65537 = b"\x01\x00\x01"
 KEY_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")

@@ -167,14 +167,14 @@ def enable(k: KeySpec) -> Instruction:
                        ))
 
 
-def new_compliant_version(k: KeySpec, why: str) -> Instruction:
+def new_compliant_version(k: KeySpec, why: str, spo_admin_url: str | None = None) -> Instruction:
     dest = "HSM" if k.key_type == "RSA-HSM" else "Software"
     return Instruction("keyMaterial", f"{k.vault.name}/{k.name}", f"{why}; a rotation keeps the key's type and size, "
                        "so a compliant key needs a new version created by hand", (
                            f"Add-AzKeyVaultKey -VaultName {k.vault.name} -Name {k.name} -Destination {dest} "
                            f"-Size {k.key_size} -KeyOps wrapKey,unwrapKey",
                            "m365gov keys backup",
-                           *dep_refresh_commands(k, "<new version>"),
+                           *dep_refresh_commands(k, "<new version>", spo_admin_url),
                        ))
 
 

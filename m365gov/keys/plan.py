@@ -195,7 +195,7 @@ def _existing_key(spo_admin_url: str | None, k: KeySpec, r: Mapping[str, Any], v
     if wrong:
         if k.key_type == "RSA-HSM" and vault.get("sku") == "standard":
             todo.add(steps.premium(k.vault))
-        todo.add(steps.new_compliant_version(k, "current version: " + "; ".join(wrong)))
+        todo.add(steps.new_compliant_version(k, "current version: " + "; ".join(wrong), spo_admin_url))
     if r["enabled"] is False:
         todo.add(steps.enable(k))
     for v in r["versions"]:
@@ -222,7 +222,10 @@ def _existing_key(spo_admin_url: str | None, k: KeySpec, r: Mapping[str, Any], v
     if r["backedUp"] is False:
         actions.append(Action(BACKUP, k, "no verified backup of the current version on file",
                               version=r["currentVersion"]))
-    if k.dep_kind == "sharepoint" and k.pinned_version and r["currentVersion"] != k.pinned_version:
+    # Never point SharePoint at a version it cannot use: a wrong or disabled current version gets a
+    # compliant new version first (the keyMaterial / keyDisabled steps above).
+    usable = not wrong and r["enabled"] is not False
+    if k.dep_kind == "sharepoint" and k.pinned_version and r["currentVersion"] != k.pinned_version and usable:
         todo.add(steps.sharepoint_pinned(k, r["currentVersion"], spo_admin_url))
     return actions
 

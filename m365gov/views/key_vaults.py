@@ -44,6 +44,8 @@ class KeyVaultsView(View):
         "resourceGroup": F("string", "resource group the plan expects"),
         "location": F("string", "Azure region (observed)"),
         "expectedRegion": F("string", "region the plan expects"),
+        "regionAsPlanned": F("boolean", "the vault is in the region the plan gives (null: no region planned, or "
+                                        "not found)"),
         "sku": F("string", "premium or standard"),
         "enableSoftDelete": F("boolean", "soft delete on (null: absent)"),
         "softDeleteRetentionInDays": F("integer", "soft-delete retention (90 required)"),
@@ -77,6 +79,8 @@ def build_vaults(plan: Mapping[str, Any] | None, arm_data: Mapping[str, Any] | N
         arm = r.get("arm")
         props = (arm or {}).get("properties") or {}
         acls = props.get("networkAcls") or {}
+        location = normalise_region((arm or {}).get("location"))
+        planned = normalise_region(v.get("region"))
         app_id, sp_name = service_principal_for(v.get("depKind"))
         object_id = sps.get((app_id or "").lower())
         grants, has, extra = principal_grants(arm, r.get("roleAssignments"), object_id)
@@ -93,8 +97,9 @@ def build_vaults(plan: Mapping[str, Any] | None, arm_data: Mapping[str, Any] | N
             "subscriptionId": arm_subscription((arm or {}).get("id")),
             "expectedSubscriptionId": v.get("subscriptionId"),
             "resourceGroup": v.get("resourceGroup"),
-            "location": normalise_region((arm or {}).get("location")),
+            "location": location,
             "expectedRegion": v.get("region"),
+            "regionAsPlanned": (location == planned) if location and planned else None,
             "sku": str((props.get("sku") or {}).get("name") or "").lower() or None,
             "enableSoftDelete": props.get("enableSoftDelete"),
             "softDeleteRetentionInDays": props.get("softDeleteRetentionInDays"),

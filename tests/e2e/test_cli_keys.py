@@ -35,6 +35,8 @@ def test_plan_apply_and_backup_from_the_command_line(setup: tuple[Path, KeyVault
     assert "Update-AzKeyVault -VaultName SAL-CK-EX-FR-VaultA2 -ResourceGroupName rg-sal-customerkey-2 " \
            "-EnablePurgeProtection" in plan.stdout
     assert "New-DataEncryptionPolicy -Name SAL-DEP-EX-01 -AzureKeyIDs https://127.0.0.1:" in plan.stdout
+    assert ("Update-SPODataEncryptionPolicy https://saintaubinsurloire-admin.sharepoint.com -KeyVaultName "
+            "SAL-CK-SP-FR-VaultA1 -KeyName SAL-CK-SP-FR-VaultA1-Key001 -KeyVersion <new version>") in plan.stdout
 
     dry = run_cli("keys", "apply", "-c", config)
     assert dry.returncode == 0 and "Nothing was changed: run again with --yes" in dry.stdout
@@ -54,6 +56,12 @@ def test_plan_apply_and_backup_from_the_command_line(setup: tuple[Path, KeyVault
     doc = json.loads(again.stdout)
     assert doc["actions"] == [] and doc["blocked"] == []
     assert {"purgeProtection", "keyExpiry", "premiumVault"} <= {i["topic"] for i in doc["instructions"]}
+    # what only people can fix stays listed, with the names filled in
+    left = {(i["topic"], i["subject"]) for i in doc["instructions"]}
+    assert {("grantServicePrincipal", "SAL-CK-SP-FR-VaultA1"), ("softDeleteRetention", "SAL-CK-SP-FR-VaultA2"),
+            ("keyDisabled", "SAL-CK-MW-FR-VaultT1/SAL-CK-MW-FR-VaultT1-Key002"),
+            ("pairLayout", "SAL-DEP-MW-T1"), ("pairLayout", "SAL-DEP-SP-01")} <= left
+    assert "rotationPolicyExpiry" not in {t for t, _ in left}  # m365gov rewrote that policy itself
 
     backup = run_cli("keys", "backup", "-c", config, "--force")
     assert backup.returncode == 0, backup.stdout + backup.stderr

@@ -15,6 +15,8 @@ from m365gov.emulator import Emulator, KeyVaultEmulator, Tenant
 
 MW_A1, MW_A2 = "SAL-CK-MW-FR-VaultA1", "SAL-CK-MW-FR-VaultA2"
 EX_A1, EX_A2 = "SAL-CK-EX-FR-VaultA1", "SAL-CK-EX-FR-VaultA2"
+SP_A1, SP_A2 = "SAL-CK-SP-FR-VaultA1", "SAL-CK-SP-FR-VaultA2"
+TRIAL = "SAL-CK-MW-FR-VaultT1"
 CRED = StaticTestCredential()
 
 

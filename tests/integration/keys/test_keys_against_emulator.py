@@ -1,5 +1,6 @@
 """Customer Key end to end through the real azure-keyvault-keys and azure-mgmt-keyvault clients, against
-the Key Vault emulator's demo town: one pair right, one with defects."""
+the Key Vault emulator's demo town: one pair right; an Exchange pair, a SharePoint pair and a trial DEP
+with the defects ``town.defects`` lists (expectations derive from it, not from counts)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ from m365gov.keys.session import (
     rotate,
 )
 from m365gov.pipeline import PolicySelection, audit_snapshot, compile_policies
-from tests.integration.keys.conftest import CRED, EX_A1, EX_A2, MW_A1, MW_A2
+from tests.integration.keys.conftest import CRED, EX_A1, EX_A2, MW_A1, MW_A2, SP_A1, SP_A2, TRIAL
+from tests.support.key_defects import expected_failures
 
 EX_A1_KEY, EX_A2_KEY, MW_A1_KEY = f"{EX_A1}-Key001", f"{EX_A2}-Key001", f"{MW_A1}-Key001"
+SP_A1_KEY, SP_A2_KEY = f"{SP_A1}-Key001", f"{SP_A2}-Key001"
 
 
 def _key_policies() -> PolicySelection:
@@ -40,27 +43,33 @@ def _verdicts(config: Config) -> dict[str, dict[str, str]]:
     return out
 
 
+def _failures(config: Config) -> tuple[set[tuple[str, str]], dict[str, set[str]]]:
+    """(policy, resource id) of every failing finding, and the statuses of each policy."""
+    findings = audit_snapshot(observe(config, CRED).snapshot, _key_policies()).to_json()["findings"]
+    statuses: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        statuses[f["policy"]].add(f["status"])
+    return {(f["policy"], f["resource"]["id"]) for f in findings if f["status"] == "fail"}, statuses
+
+
 def test_every_key_source_is_collected_through_the_real_clients(key_config: Config, kv: KeyVaultEmulator) -> None:
     state = observe(key_config, CRED)
     assert {n: s.status for n, s in state.snapshot.sources.items()} == dict.fromkeys(
         ("keyPlan", "keyVaultKeys", "keyVaults", "keyBackups", "m365ServicePrincipals"), "ok")
-    assert state.snapshot.sources["keyVaultKeys"].counts == {"items": 3, "vaults": 4, "missing": 1}
+    town = kv.town
+    assert state.snapshot.sources["keyVaultKeys"].counts == {
+        "items": sum(len(v.keys) for v in town.vaults), "vaults": len(town.vaults),
+        "missing": sum(1 for d in town.defects if d["kind"] == "missing_key")}
     methods = {r.method for r in kv.requests}
     assert methods == {"GET"}  # observing never writes
 
 
-def test_the_demo_town_shows_a_failing_and_a_passing_resource_for_each_key_policy(key_config: Config) -> None:
-    v = _verdicts(key_config)
-    both = {"KEY-001", "KEY-002", "KEY-003", "KEY-004", "KEY-007", "KEY-008", "KEY-013", "KEY-015", "KEY-017",
-            "KEY-019", "KEY-020"}
-    for policy in both:
-        assert set(v[policy].values()) == {"pass", "fail"}, (policy, v[policy])
-    assert v["KEY-001"][EX_A1_KEY] == "fail" and v["KEY-003"][EX_A2_KEY] == "fail"
-    assert v["KEY-015"][EX_A2] == "fail" and v["KEY-019"][EX_A1] == "fail" and v["KEY-013"]["SAL-DEP-EX-01"] == "fail"
-    assert set(v["KEY-010"].values()) == {"fail"}  # nothing backed up yet
-    # what the town gets right everywhere
-    for policy in ("KEY-005", "KEY-006", "KEY-009", "KEY-011", "KEY-012", "KEY-014", "KEY-016", "KEY-018"):
-        assert set(v[policy].values()) == {"pass"}, policy
+def test_the_audit_fails_exactly_where_the_town_has_defects(key_config: Config, kv: KeyVaultEmulator) -> None:
+    failures, statuses = _failures(key_config)
+    assert failures == expected_failures(kv.town, backups_taken=False)
+    # every key policy shows both outcomes; KEY-010 only fails here: nothing is backed up yet
+    assert {p for p, s in statuses.items() if s != {"pass", "fail"}} == {"KEY-010"}
+    assert statuses["KEY-010"] == {"fail"}
 
 
 def test_plan_lists_the_fixes_for_the_defective_pair(key_config: Config) -> None:
@@ -70,10 +79,19 @@ def test_plan_lists_the_fixes_for_the_defective_pair(key_config: Config) -> None
     assert (CREATE_KEY, EX_A1_KEY) in actions and (SET_ROTATION_POLICY, EX_A1_KEY) in actions
     assert actions.index((CREATE_KEY, EX_A1_KEY)) < actions.index((SET_ROTATION_POLICY, EX_A1_KEY))
     assert {(BACKUP, MW_A1_KEY), (BACKUP, f"{MW_A2}-Key001"), (BACKUP, EX_A2_KEY)} <= set(actions)
+    assert (SET_ROTATION_POLICY, SP_A2_KEY) in actions and (BACKUP, SP_A1_KEY) in actions
     topics = {(i.topic, i.subject.split("/")[0]) for i in plan.instructions}
     assert {("purgeProtection", EX_A2), ("premiumVault", EX_A2), ("keyMaterial", EX_A2), ("keyExpiry", EX_A2),
             ("reviewBroaderAccess", EX_A1), ("firewall", EX_A2), ("pairLayout", "SAL-DEP-EX-01"),
-            ("depAfterCreate", "SAL-DEP-EX-01")} <= topics
+            ("depAfterCreate", "SAL-DEP-EX-01"), ("vaultRegion", EX_A2)} <= topics
+    assert {("keyMaterial", SP_A1), ("grantServicePrincipal", SP_A1), ("softDeleteRetention", SP_A2),
+            ("pairLayout", "SAL-DEP-SP-01"), ("keyDisabled", TRIAL), ("pairLayout", "SAL-DEP-MW-T1")} <= topics
+    # SharePoint's DEP is not pointed at the newer version: it lacks unwrapKey (a compliant one comes first)
+    assert not any(i.topic == "sharepointVersion" for i in plan.instructions)
+    material = next(i for i in plan.instructions if i.topic == "keyMaterial" and i.subject.startswith(SP_A1))
+    assert any(c.startswith("Update-SPODataEncryptionPolicy https://saintaubinsurloire-admin.sharepoint.com "
+                            f"-KeyVaultName {SP_A1} -KeyName {SP_A1_KEY} -KeyVersion <new version> -KeyType Primary")
+               for c in material.commands)
     assert not any(s.endswith(("MW-FR-VaultA1", "MW-FR-VaultA2")) for _, s in topics)  # the right pair needs nothing
 
 
@@ -96,13 +114,14 @@ def test_apply_makes_the_fixes_and_a_second_plan_is_empty(key_config: Config, kv
     # and the KEY policies m365gov can fix now pass
     v = _verdicts(key_config)
     assert set(v["KEY-001"].values()) == {"pass"} and set(v["KEY-010"].values()) == {"pass"}
+    assert set(v["KEY-009"].values()) == {"pass"}  # the rotation policy with an expiryTime was rewritten
 
 
 def test_backups_are_verifiable_and_journaled(key_config: Config) -> None:
     apply_changes(key_config, CRED, plan_changes(key_config, observe(key_config, CRED)))
     d = key_config.keys.backup_dir
     entries = read_manifest(d)
-    assert {e.key for e in entries} == {MW_A1_KEY, f"{MW_A2}-Key001", EX_A1_KEY, EX_A2_KEY}
+    assert {e.key for e in entries} == {k.name for k in require_plan(key_config).keys}  # the created one too
     for e in entries:
         assert hashlib.sha256((d / e.file).read_bytes()).hexdigest() == e.sha256
         assert (d / e.file).stat().st_mode & 0o777 == 0o600
@@ -168,12 +187,13 @@ def test_throttling_that_outlasts_the_retries_is_reported_as_such(key_config: Co
     assert sec.status == "throttled" and "429" in (sec.detail or "")
 
 
-def test_backup_all_then_nothing_left_to_back_up(key_config: Config) -> None:
+def test_backup_all_then_nothing_left_to_back_up(key_config: Config, kv: KeyVaultEmulator) -> None:
+    existing = sum(len(v.keys) for v in kv.town.vaults)
     state = observe(key_config, CRED)
     report = backup_keys(key_config, CRED, backup_actions(state))
-    assert report.ok and len(report.outcomes) == 3  # the three existing keys
+    assert report.ok and len(report.outcomes) == existing
     assert backup_actions(observe(key_config, CRED)) == []
-    assert len(backup_actions(observe(key_config, CRED), force=True)) == 3
+    assert len(backup_actions(observe(key_config, CRED), force=True)) == existing
 
 
 def test_rotate_adds_a_version_backs_it_up_and_names_the_dep_refresh(key_config: Config, kv: KeyVaultEmulator) -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from m365gov.emulator import KV_DEFECT_KINDS, Tenant, empty_vault, generate_keyvault_town
 from m365gov.emulator.keyvault_town import (
+    CK_KEY_OPS,
+    DERIVED_KINDS,
     EXCHANGE_APP_ID,
     KV_CRYPTO_OFFICER,
     KV_CRYPTO_SERVICE_ENCRYPTION_USER,
     M365_DATA_AT_REST_APP_ID,
+    SHAREPOINT_APP_ID,
     recovery_level,
 )
 
@@ -36,27 +41,72 @@ def test_town_follows_the_tenant(tenant: Tenant) -> None:
 def test_names_follow_microsofts_pattern_and_azure_limits() -> None:
     town = generate_keyvault_town()
     for vault in town.vaults:
-        assert re.fullmatch(r"SAL-CK-(MW|EX)-FR-VaultA[12]", vault.name)
+        assert re.fullmatch(r"SAL-CK-(MW|EX|SP)-FR-Vault(A[12]|T1)", vault.name)
         assert 3 <= len(vault.name) <= 24
         for key in vault.keys:
-            assert key.name == f"{vault.name}-Key001"
-            assert re.fullmatch(r"[0-9a-zA-Z-]{1,127}", key.name)
+            assert re.fullmatch(rf"{vault.name}-Key00[12]", key.name)
             assert all(re.fullmatch(r"[0-9a-f]{32}", v.version) for v in key.versions)
 
 
-def test_each_pair_spans_the_two_subscriptions() -> None:
+def test_one_dep_of_each_kind_plus_an_unassigned_trial() -> None:
     town = generate_keyvault_town()
+    assert [(d.name, d.kind, d.status) for d in town.deps] == [
+        ("SAL-DEP-MW-01", "multiWorkload", "assigned"), ("SAL-DEP-EX-01", "exchange", "planned"),
+        ("SAL-DEP-SP-01", "sharepoint", "assigned"), ("SAL-DEP-MW-T1", "multiWorkload", "unassigned")]
+    for dep in town.deps:
+        assert {town.vault(v).dep_kind for v in dep.vaults} == {dep.kind}
+        assert dep.pinned_versions == (None, None) or dep.kind == "sharepoint"
+
+
+def test_pairs_span_two_subscriptions_unless_a_defect_says_otherwise() -> None:
+    town = generate_keyvault_town()
+    together = {d["vault"] for d in town.defects if d["kind"] in ("same_subscription", "same_vault")}
     for dep in town.deps:
         subs = {town.vault(v).subscription_id for v in dep.vaults}
-        assert len(subs) == 2
+        assert (len(subs) == 1) == (dep.vaults[1] in together), dep.name
+
+
+def test_adding_pairs_changes_no_id_of_the_older_ones() -> None:
+    base = generate_keyvault_town()
+    other = generate_keyvault_town(fix=["same_vault", "same_subscription", "pinned_not_current", "key_ops"])
+    for name in ("SAL-CK-MW-FR-VaultA1", "SAL-CK-MW-FR-VaultA2", "SAL-CK-EX-FR-VaultA1", "SAL-CK-EX-FR-VaultA2"):
+        assert base.vault(name) == other.vault(name)
+    assert base.service_principals == other.service_principals and base.subscriptions == other.subscriptions
 
 
 def test_defects_are_machine_readable_and_cover_every_kind() -> None:
     town = generate_keyvault_town()
-    assert [d["kind"] for d in town.defects] == list(KV_DEFECT_KINDS)
+    assert list(dict.fromkeys(d["kind"] for d in town.defects)) == list(KV_DEFECT_KINDS)
+    vaults = {v.name for v in town.vaults}
     for d in town.defects:
         assert set(d) == {"kind", "resource", "vault", "key", "property", "value", "expected"}
-        assert d["vault"].startswith("SAL-CK-EX-")
+        assert d["vault"] in vaults and not d["vault"].startswith("SAL-CK-MW-FR-VaultA")  # the right pair
+        assert (d["key"] is not None) == (d["resource"] == "key")
+    assert json.loads(json.dumps(town.defects)) == [dict(d) for d in town.defects]
+
+
+def test_the_sharepoint_pair_pins_the_first_version_of_a_key_rolled_by_hand() -> None:
+    town = generate_keyvault_town()
+    sp = next(d for d in town.deps if d.kind == "sharepoint")
+    (a1_key,), (a2_key,) = town.vault(sp.vaults[0]).keys, town.vault(sp.vaults[1]).keys
+    assert sp.pinned_versions == (a1_key.versions[0].version, a2_key.versions[-1].version)
+    assert a1_key.versions[0].key_ops == CK_KEY_OPS and a1_key.versions[-1].key_ops == ("wrapKey",)
+    assert not a1_key.backed_up and a2_key.backed_up
+    [policy] = town.vault(sp.vaults[0]).access_policies
+    assert (policy.object_id, policy.keys) == (town.service_principals[SHAREPOINT_APP_ID]["id"], ("wrapKey",))
+    assert town.recovery(town.vault(sp.vaults[1])) == ("CustomizedRecoverable+ProtectedSubscription", 30)
+    assert a2_key.rotation_policy is not None and a2_key.rotation_policy["attributes"]["expiryTime"] == "P2Y"
+
+
+def test_the_trial_dep_has_both_keys_in_one_vault_and_one_disabled() -> None:
+    town = generate_keyvault_town()
+    trial = town.deps[-1]
+    assert trial.vaults[0] == trial.vaults[1] == "SAL-CK-MW-FR-VaultT1"
+    assert [v.enabled for k in town.vault(trial.vaults[0]).keys for v in k.versions] == [True, False]
+    fixed = generate_keyvault_town(fix=["same_vault"])
+    trial = fixed.deps[-1]
+    assert trial.vaults == ("SAL-CK-MW-FR-VaultT1", "SAL-CK-MW-FR-VaultT2")
+    assert {fixed.vault(v).subscription_id for v in trial.vaults} == {s.subscription_id for s in fixed.subscriptions}
 
 
 def test_the_right_pair_grants_exactly_the_encryption_role_to_m365_data_at_rest() -> None:
@@ -77,11 +127,16 @@ def test_the_defective_pair_has_a_broad_role_and_a_purgeable_vault() -> None:
     assert town.vault("SAL-CK-EX-FR-VaultA1").keys == ()
 
 
-@pytest.mark.parametrize("kind", [k for k in KV_DEFECT_KINDS if k not in ("recovery_level", "software_key")])
+@pytest.mark.parametrize("kind", [k for k in KV_DEFECT_KINDS if k not in DERIVED_KINDS and k != "software_key"])
 def test_fixing_one_kind_removes_only_that_defect(kind: str) -> None:
     fixed = {d["kind"] for d in generate_keyvault_town(fix=[kind]).defects}
-    expected = set(KV_DEFECT_KINDS) - {kind} - ({"recovery_level"} if kind == "purge_protection_off" else set())
-    assert fixed == expected
+    derived = {k for k, source in DERIVED_KINDS.items() if source == kind}
+    assert fixed == set(KV_DEFECT_KINDS) - {kind} - derived
+
+
+def test_roll_overdue_follows_the_towns_now() -> None:
+    earlier = generate_keyvault_town(now=datetime(2026, 5, 1, tzinfo=UTC))
+    assert "roll_overdue" not in {d["kind"] for d in earlier.defects}
 
 
 def test_software_key_is_fixed_only_with_the_premium_sku() -> None:
@@ -95,7 +150,7 @@ def test_fix_all_gives_a_compliant_town() -> None:
     town = generate_keyvault_town(fix=["all"])
     assert town.defects == ()
     assert all(town.recovery(v) == ("Recoverable+ProtectedSubscription", 90) for v in town.vaults)
-    assert {d.status for d in town.deps} == {"assigned"}
+    assert {d.status for d in town.deps} == {"assigned", "unassigned"}  # the trial DEP stays a trial
 
 
 def test_unknown_kind_is_refused() -> None:

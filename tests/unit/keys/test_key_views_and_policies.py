@@ -29,16 +29,16 @@ SERVICE_USER = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitio
 OFFICER = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/14b46e9e-c2b7-41b4-b07b-48a6ebf60603"
 
 
-def _plan_json() -> dict[str, Any]:
+def _plan_json(doc: dict[str, Any] | None = None) -> dict[str, Any]:
     from m365gov.keys.desired import parse_key_plan
 
-    return parse_key_plan(plan_doc(), file="p").to_json()
+    return parse_key_plan(doc or plan_doc(), file="p").to_json()
 
 
 def _snapshot(k1: dict[str, Any], k2: dict[str, Any] | None, arm: list[dict[str, Any]] | None = None,
-              bk: Any = None) -> Any:
+              bk: Any = None, plan: dict[str, Any] | None = None) -> Any:
     ok: dict[str, Any] = {
-        "keyPlan": _plan_json(),
+        "keyPlan": _plan_json(plan),
         "keyVaultKeys": keys_data(vault_rec(A1, "kv-a1", [k1]),
                                   vault_rec(A2, "kv-a2", [k2] if k2 else [], missing=() if k2 else ("k2",))),
         "keyBackups": bk or backups(("kv-a1", "k1", V2)),
@@ -108,7 +108,25 @@ def test_vault_and_pair_policies_from_the_management_plane() -> None:
     assert v["KEY-020"] == {a1: "pass", a2: "fail"} and v["KEY-016"] == {a1: "pass", a2: "pass"}
     assert v["KEY-018"] == {a1: "pass", a2: "pass"} and v["KEY-019"] == {a1: "fail", a2: "pass"}
     assert v["KEY-012"] == {"DEP1": "pass"} and v["KEY-013"] == {"DEP1": "fail"}  # both in francecentral
-    assert v["KEY-014"] == {a1: "pass", a2: "pass"}
+    assert v["KEY-014"] == {a1: "pass", a2: "fail"}  # planned in francesouth, built in francecentral
+
+
+def test_a_vault_is_where_the_plan_says_subscription_group_and_region() -> None:
+    def verdicts(plan_region: str | None, found: bool = True) -> dict[str, str]:
+        arm = [arm_rec(A1, "kv-a1", SUB1, "rg1", "France Central"), arm_rec(A2, "kv-a2", SUB2, "rg2", "francesouth")]
+        if not found:
+            arm[1].update(found=False, arm=None)
+        plan = plan_doc()
+        if plan_region is None:
+            del plan["dataEncryptionPolicies"][0]["primary"]["vault"]["region"]
+        else:
+            plan["dataEncryptionPolicies"][0]["primary"]["vault"]["region"] = plan_region
+        return _verdicts(_snapshot(key_rec("k1"), key_rec("k2"), arm, plan=plan))["KEY-014"]
+
+    assert verdicts("francecentral") == {"kv-a1": "pass", "kv-a2": "pass"}  # ARM's display name is normalised
+    assert verdicts("francesouth") == {"kv-a1": "fail", "kv-a2": "pass"}
+    assert verdicts(None) == {"kv-a1": "pass", "kv-a2": "pass"}  # no region planned: subscription and group only
+    assert verdicts("francecentral", found=False) == {"kv-a1": "pass", "kv-a2": "fail"}
 
 
 def test_a_pair_in_france_central_and_south_passes_residency_and_elsewhere_fails() -> None:

@@ -127,6 +127,15 @@ def test_sharepoint_pinned_version_behind_the_current_one() -> None:
     assert second.commands[0].endswith("-KeyType Secondary")
 
 
+def test_sharepoint_is_never_pointed_at_a_current_version_it_cannot_use() -> None:
+    plan = key_plan("sharepoint", pinnedVersion=V1)
+    keys = keys_data(vault_rec(A1, "kv-a1", [key_rec("k1", ops=("wrapKey",))]),
+                     vault_rec(A2, "kv-a2", [key_rec("k2", enabled=False)]))
+    steps = {(i.topic, i.subject): i for i in make_plan(plan, _seen(keys)).instructions}
+    assert set(steps) == {("keyMaterial", "kv-a1/k1"), ("keyDisabled", "kv-a2/k2")}
+    assert any("-KeyVersion <new version> -KeyType Primary" in c for c in steps["keyMaterial", "kv-a1/k1"].commands)
+
+
 def test_vault_level_problems_come_from_the_management_plane() -> None:
     ex_sp = "99999999-9999-9999-9999-999999999999"
     arm = {"vaults": [

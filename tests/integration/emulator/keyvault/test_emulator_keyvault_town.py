@@ -1,4 +1,4 @@
-"""The demo town's two vault pairs, as the real clients see them: one right, one with every seeded defect."""
+"""The demo town's vaults as the real clients see them: the right pair right, every seeded defect visible."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from azure.mgmt.keyvault import KeyVaultManagementClient
 
 from m365gov.auth import StaticTestCredential
 from m365gov.emulator import KV_DEFECT_KINDS, KeyVaultEmulator, generate_keyvault_town
-from m365gov.emulator.keyvault_town import FAR_FUTURE_EXP, KV_CRYPTO_OFFICER, KV_CRYPTO_SERVICE_ENCRYPTION_USER
+from m365gov.emulator.keyvault_town import (
+    FAR_FUTURE_EXP,
+    KV_CRYPTO_OFFICER,
+    KV_CRYPTO_SERVICE_ENCRYPTION_USER,
+    SHAREPOINT_APP_ID,
+)
 
 from .conftest import EX_A1, EX_A2, MW_A1, MW_A2
 
@@ -76,6 +81,30 @@ def test_every_seeded_defect_is_visible_through_the_real_clients(kv: KeyVaultEmu
     assert int(key.properties.expires_on.timestamp()) != FAR_FUTURE_EXP
 
 
+def test_the_sharepoint_pair_and_the_trial_dep_defects_through_the_real_clients(
+        kv: KeyVaultEmulator, key_client: KeyClientFactory, mgmt_client: MgmtFactory) -> None:
+    sp = {d["name"]: d for d in kv.deps()}["SAL-DEP-SP-01"]
+    a1, a2 = (k["vault"] for k in sp["keys"])
+    rolled = key_client(a1).get_key(f"{a1}-Key001")
+    assert rolled.key_operations == ["wrapKey"]  # key_ops
+    assert rolled.properties.version != sp["keys"][0]["pinnedVersion"]  # pinned_not_current
+    versions = [p.version for p in key_client(a1).list_properties_of_key_versions(f"{a1}-Key001")]
+    assert sp["keys"][0]["pinnedVersion"] in versions
+    arm_a1, arm_a2 = _arm(kv, mgmt_client, a1), _arm(kv, mgmt_client, a2)
+    sharepoint = kv.town.service_principals[SHAREPOINT_APP_ID]["id"]
+    [policy] = arm_a1.properties.access_policies
+    assert (policy.object_id, policy.permissions["keys"]) == (sharepoint, ["wrapKey"])  # service_principal_access
+    assert arm_a1.id.split("/")[2] == arm_a2.id.split("/")[2]  # same_subscription
+    assert arm_a2.properties.soft_delete_retention_in_days == 30  # soft_delete_retention
+    secondary = key_client(a2)
+    assert secondary.get_key(f"{a2}-Key001").properties.recoverable_days == 30  # recoverable_days
+    assert secondary.get_key_rotation_policy(f"{a2}-Key001").expires_in == "P2Y"  # rotation_policy_expiry
+    trial = {d["name"]: d for d in kv.deps()}["SAL-DEP-MW-T1"]
+    assert len({k["vaultUrl"] for k in trial["keys"]}) == 1  # same_vault
+    second = trial["keys"][1]
+    assert key_client(second["vault"]).get_key(second["key"]).properties.enabled is False  # key_disabled
+
+
 def test_the_missing_key_can_be_created_in_its_premium_vault(kv: KeyVaultEmulator,
                                                             key_client: KeyClientFactory) -> None:
     key = key_client(EX_A1).create_rsa_key(f"{EX_A1}-Key001", size=3072, hardware_protected=True,
@@ -95,8 +124,10 @@ def test_a_fixed_town_serves_no_defect() -> None:
 
 def test_deps_name_versionless_key_uris_on_the_emulator(kv: KeyVaultEmulator) -> None:
     deps = {d["name"]: d for d in kv.deps()}
-    assert deps["SAL-DEP-MW-01"]["status"] == "assigned"
-    assert deps["SAL-DEP-EX-01"]["status"] == "planned"
+    assert {n: d["status"] for n, d in deps.items()} == {"SAL-DEP-MW-01": "assigned", "SAL-DEP-EX-01": "planned",
+                                                         "SAL-DEP-SP-01": "assigned", "SAL-DEP-MW-T1": "unassigned"}
+    assert [k["pinnedVersion"] is None for k in deps["SAL-DEP-MW-01"]["keys"]] == [True, True]
+    assert all(k["pinnedVersion"] for k in deps["SAL-DEP-SP-01"]["keys"])
     uri = deps["SAL-DEP-MW-01"]["keys"][0]["keyUri"]
     assert uri == f"{kv.vault_url(MW_A1)}/keys/{MW_A1}-Key001"
 
