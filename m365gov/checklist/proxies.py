@@ -256,6 +256,8 @@ def check_proxies(pf: ProxiesFile, rule: ProxyRule, resolve: Resolve | None, *,
         if h in givers:
             gave = givers[h][0]
             for p in held:
+                if p.line == gave.line:
+                    continue  # a proxy to oneself: same_person says it
                 add("giver_also_holder", (p.line, gave.line), msg("proxy_giver_also_holder", line=p.line,
                                                                   name=p.holder, other=gave.line))
     issues.sort(key=lambda i: (i.lines[0], i.code))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,12 +108,16 @@ def read_inputs(config: Config, request: CouncilRequest) -> Inputs:
     )
 
 
-def collect_people(config: Config, credential: Any, *, progress: ProgressHook | None = None) -> Snapshot:
-    """Collect the council group and what the readiness and rooms views read (read-only Graph)."""
+def collect_people(config: Config, credential: Any, *, as_of: datetime | None = None,
+                   progress: ProgressHook | None = None) -> Snapshot:
+    """Collect the council group and what the readiness and rooms views read (read-only Graph).
+
+    ``as_of`` ends the call-record and report windows elsewhere than now (tests pin it).
+    """
     from m365gov.collect.runner import collect
 
     sources, select = select_for_views()
-    return collect(config, credential, sources=sources, select=select, progress=progress).snapshot
+    return collect(config, credential, sources=sources, select=select, as_of=as_of, progress=progress).snapshot
 
 
 def find_meeting(config: Config, credential: Any, inputs: Inputs) -> MeetingLookup:
