@@ -59,7 +59,7 @@ def _head(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     lines = []
     if m.get("subject"):
         lines.append(f"**{md_text(m['subject'])}** — {md_text(m.get('startParis') or '')} (Europe/Paris)  ")
-    lines.append(f"{t['regime']} : {md_text(r.get('title'))} (`{md_text(r.get('id'))}`)  ")
+    lines.append(f"{t['regime']} : {md_text(r.get('title'))} (`{_code(str(r.get('id')))}`)  ")
     lines.append(f"{t['reference']} : {md_text(m.get('reference') or '')}")
     lines.append("")
     if r.get("warning"):
@@ -96,7 +96,7 @@ def _items(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     for i in doc.get("items") or ():
         state = i["state"]
         lines.append(f"- {BOX[state]} {MARK[state]}**{md_text(i['title'], LONG)}** — *{t[state]}*, "
-                     f"{t.get(i.get('how') or '', i.get('how') or '')} (`{md_text(i['id'])}`)")
+                     f"{t.get(i.get('how') or '', i.get('how') or '')} (`{_code(i['id'])}`)")
         if i.get("description"):
             lines.append(f"  - {md_text(i['description'], LONG)}")
         lines += [f"  - {t['evidence']} : {md_text(e, LONG)}" for e in i.get("evidence") or ()]
@@ -107,7 +107,7 @@ def _items(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
             lines += [f"  - {t['commands']} :", "", "    ```powershell",
                       *(f"    {_code(c)}" for c in commands), "    ```", ""]
         if i.get("reason"):
-            lines.append(f"  - {t['reason']} : `{md_text(i['reason'])}`")
+            lines.append(f"  - {t['reason']} : `{_code(i['reason'])}`")
         lines.append(f"  - {t['source']} : {md_text('; '.join(i.get('source') or ()), LONG)}")
     return [*lines, ""]
 
@@ -128,7 +128,7 @@ def _proxies(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     p = doc.get("proxies")
     if not p:
         return []
-    lines = [f"## {t['proxies']}", "", f"`{md_text(p.get('file') or '')}`", "",
+    lines = [f"## {t['proxies']}", "", f"`{_code(p.get('file') or '')}`", "",
              f"| {t['line']} | {t['giver']} | {t['holder']} | {t['sessions']} | {t['valid']} |",
              "|---:|---|---|---:|---|"]
     for e in p.get("entries") or ():
@@ -204,7 +204,7 @@ def _sources(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     lines = [f"## {t['sources']}", ""]
     for name, s in (doc.get("sources") or {}).items():
         detail = f" — {md_text(s.get('detail'), LONG)}" if s.get("detail") else ""
-        lines.append(f"- `{md_text(name)}` : {md_text(s.get('status'))}{detail}")
+        lines.append(f"- `{_code(name)}` : {md_text(s.get('status'))}{detail}")
     return [*lines, ""]
 
 
