@@ -2,7 +2,7 @@
 
 Building the facts is where the pieces meet (who is announced absent, which proxies are valid, the
 projected quorum); each check then only compares facts with its regime values. Pure: "now" is the
-snapshot's collection time, never the clock.
+snapshot's as-of time, never the clock.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Facts:
 
     Attributes:
         regime: the compiled regime.
-        now: the snapshot's collection time (evaluation never reads the clock).
+        now: the snapshot's as-of time (its collection time, or the demo town's "now"); never the clock.
         session_day: the session's date in Europe/Paris (the meeting's start, else the declarations').
         lookup: the meeting lookup (``None`` when it was not attempted).
         roster / rooms: the council's members and the Teams Rooms devices.

@@ -61,7 +61,7 @@ class Msg:
 
 
 def msg(key: str, **args: Any) -> Msg:
-    """Shorthand: ``msg("quorum_reached", counted=18, threshold=17)``."""
+    """Shorthand: ``msg("quorum_margin", counted=18, threshold=17, margin=1)``."""
     return Msg(key, args)
 
 

@@ -110,6 +110,15 @@ def test_proxies_do_not_count_in_person_and_their_givers_are_absent() -> None:
     assert item(ev, "proxies").state == "ok"
 
 
+def test_a_declined_invitation_is_an_announced_absence() -> None:
+    event = {**EVENT, "attendees": [*EVENT["attendees"], {  # type: ignore[list-item]
+        "type": "required", "status": {"response": "declined"},
+        "emailAddress": {"name": "Élu 3", "address": "ELU3@ville.fr"}}]}
+    ev = evaluation(lookup=found(event=event))
+    assert ev.facts.attendance.absent == {"00000000-0000-4000-8000-000000000003": ("declined",)}
+    assert ev.facts.quorum is not None and ev.facts.quorum.present == 32
+
+
 def test_quorum_remote_counts_members_ready_to_connect() -> None:
     # 22 without a working microphone: 11 ready, exactly one third of 33
     broken: dict[int, dict[str, Any]] = {i: {"microphone": "unknown"} for i in range(1, 23)}
