@@ -38,3 +38,12 @@ def test_members_in_office_must_be_a_number(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_config(path)
     assert err.value.pointer == "/council/members_in_office"
+
+
+def test_the_checklist_s_permissions_are_generated_from_what_it_reads() -> None:
+    from m365gov.permissions import council_checklist_permissions
+
+    perms = council_checklist_permissions()
+    assert {"OnlineMeetings.Read.All", "Calendars.ReadBasic", "GroupMember.Read.All", "User.Read.All",
+            "CallRecords.Read.All", "Reports.Read.All", "TeamworkDevice.Read.All"} <= set(perms)
+    assert "Grant-CsApplicationAccessPolicy" in perms["OnlineMeetings.Read.All"][0]
