@@ -7,6 +7,7 @@ from typing import Final
 LABELS: Final[dict[str, dict[str, str]]] = {
     "fr": {
         "title": "Liste de contrôle de la séance du conseil",
+        "sep": " : ",
         "generated": "Produite par {generator} le {when} (heure de Paris) à partir de l'état du locataire {tenant}.",
         "regime": "Régime",
         "legal_basis": "Base légale",
@@ -85,6 +86,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "en": {
         "title": "Council session checklist",
+        "sep": ": ",
         "generated": "Produced by {generator} on {when} (Paris time) from the state of tenant {tenant}.",
         "regime": "Regime",
         "legal_basis": "Legal basis",

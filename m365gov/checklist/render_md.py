@@ -59,8 +59,8 @@ def _head(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     lines = []
     if m.get("subject"):
         lines.append(f"**{md_text(m['subject'])}** — {md_text(m.get('startParis') or '')} (Europe/Paris)  ")
-    lines.append(f"{t['regime']} : {md_text(r.get('title'))} (`{_code(str(r.get('id')))}`)  ")
-    lines.append(f"{t['reference']} : {md_text(m.get('reference') or '')}")
+    lines.append(f"{t['regime']}{t['sep']}{md_text(r.get('title'))} (`{_code(str(r.get('id')))}`)  ")
+    lines.append(f"{t['reference']}{t['sep']}{md_text(m.get('reference') or '')}")
     lines.append("")
     if r.get("warning"):
         lines += [f"> **⚠ {md_text(r['warning'], LONG)}**", ">"]
@@ -99,16 +99,16 @@ def _items(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
                      f"{t.get(i.get('how') or '', i.get('how') or '')} (`{_code(i['id'])}`)")
         if i.get("description"):
             lines.append(f"  - {md_text(i['description'], LONG)}")
-        lines += [f"  - {t['evidence']} : {md_text(e, LONG)}" for e in i.get("evidence") or ()]
+        lines += [f"  - {t['evidence']}{t['sep']}{md_text(e, LONG)}" for e in i.get("evidence") or ()]
         commands = i.get("commands") or []
-        lines += [f"  - {t['remediation']} : {md_text(r, LONG)}" for r in i.get("remediation") or ()
+        lines += [f"  - {t['remediation']}{t['sep']}{md_text(r, LONG)}" for r in i.get("remediation") or ()
                   if r not in commands]
         if commands:
             lines += [f"  - {t['commands']} :", "", "    ```powershell",
                       *(f"    {_code(c)}" for c in commands), "    ```", ""]
         if i.get("reason"):
-            lines.append(f"  - {t['reason']} : `{_code(i['reason'])}`")
-        lines.append(f"  - {t['source']} : {md_text('; '.join(i.get('source') or ()), LONG)}")
+            lines.append(f"  - {t['reason']}{t['sep']}`{_code(i['reason'])}`")
+        lines.append(f"  - {t['source']}{t['sep']}{md_text('; '.join(i.get('source') or ()), LONG)}")
     return [*lines, ""]
 
 
@@ -162,8 +162,8 @@ def _members(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     for m in members:
         cam = "; ".join(m.get("cameraEvidence") or ()) or t["none"]
         mic = "; ".join(m.get("microphoneEvidence") or ()) or t["none"]
-        lines.append(f"- **{md_text(m['displayName'])}** — {t['camera']} : {md_text(cam, LONG)} · "
-                     f"{t['microphone']} : {md_text(mic, LONG)}")
+        lines.append(f"- **{md_text(m['displayName'])}** — {t['camera']}{t['sep']}{md_text(cam, LONG)} · "
+                     f"{t['microphone']}{t['sep']}{md_text(mic, LONG)}")
     return [*lines, "", "</details>", ""]
 
 
@@ -174,8 +174,9 @@ def _rooms(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     lines = [f"## {t['rooms']}", ""]
     for r in rooms:
         tag = f" ({t['chamber']})" if r.get("isChamber") else ""
+        evidence = md_text("; ".join(r.get("evidence") or ()), LONG)
         lines.append(f"- {BOX['ok'] if r.get('ready') else BOX['todo']} **{md_text(r.get('displayName'))}**{tag} — "
-                     f"{t['ready']} : {_v(r.get('ready'), t)} — {md_text('; '.join(r.get('evidence') or ()), LONG)}")
+                     f"{t['ready']}{t['sep']}{_v(r.get('ready'), t)} — {evidence}")
     return [*lines, ""]
 
 
@@ -183,12 +184,13 @@ def _regime(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     r = doc.get("regime") or {}
     lines = [f"## {t['regime']} — {md_text(r.get('title'))}", "", md_text(r.get("description"), LONG), ""]
     if r.get("participation"):
-        lines += [f"**{t['participation']}** : {md_text(r['participation'], LONG)}", ""]
-    lines += [f"**{t['votes']}** : {md_text((r.get('votes') or {}).get('description'), LONG)}", ""]
-    lines += [f"**{t['proxies']}** : {md_text((r.get('proxyRule') or {}).get('description'), LONG)}", ""]
+        lines += [f"**{t['participation']}**{t['sep']}{md_text(r['participation'], LONG)}", ""]
+    lines += [f"**{t['votes']}**{t['sep']}{md_text((r.get('votes') or {}).get('description'), LONG)}", ""]
+    lines += [f"**{t['proxies']}**{t['sep']}{md_text((r.get('proxyRule') or {}).get('description'), LONG)}", ""]
     params = r.get("parameters") or {}
     if params:
-        lines += [f"**{t['parameters']}** : " + md_text(", ".join(f"{k} = {v}" for k, v in params.items()), LONG), ""]
+        shown = md_text(", ".join(f"{k} = {v}" for k, v in params.items()), LONG)
+        lines += [f"**{t['parameters']}**{t['sep']}{shown}", ""]
     lines += [f"### {t['legal_basis']}", ""]
     lines += [f"- {_legal(b)}" for b in r.get("legalBasis") or ()]
     return [*lines, ""]
@@ -204,7 +206,7 @@ def _sources(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     lines = [f"## {t['sources']}", ""]
     for name, s in (doc.get("sources") or {}).items():
         detail = f" — {md_text(s.get('detail'), LONG)}" if s.get("detail") else ""
-        lines.append(f"- `{_code(name)}` : {md_text(s.get('status'))}{detail}")
+        lines.append(f"- `{_code(name)}`{t['sep']}{md_text(s.get('status'))}{detail}")
     return [*lines, ""]
 
 
