@@ -110,6 +110,34 @@ class TeamsSettings:
     inventory_csv: Path | None = None
     council_group_id: str | None = None
     chamber_device: str | None = None
+
+
+@dataclass(frozen=True)
+class CouncilSettings:
+    """The council session checklist (``m365gov checklist council``), from ``[council]``.
+
+    Attributes:
+        regime: the regime in force, by id (a ``<id>.regime.json`` in ``policies/council/`` or in
+            ``regimes_dir``) or by path; default ``in-person-broadcast``.
+        regimes_dir: a folder of the town's own regime files, searched before the shipped ones.
+        members_in_office: councillors in office ("conseillers en exercice"), the quorum's base;
+            ``None`` takes the council group's size, and the checklist says so.
+        organizer: who organises the sessions' meetings (user principal name or object id): needed
+            to find a meeting from a short link or a numeric id, and checked as the organizer.
+        proxies: the proxies file (CSV), when it is kept at a fixed place.
+        declarations: the declarations file (JSON), when it is kept at a fixed place.
+        parameters: overrides of the regime's parameters (``[council.parameters]``).
+    """
+
+    regime: str = "in-person-broadcast"
+    regimes_dir: Path | None = None
+    members_in_office: int | None = None
+    organizer: str | None = None
+    proxies: Path | None = None
+    declarations: Path | None = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+
 DEFAULT_MANAGEMENT_ENDPOINT = "https://management.azure.com"
 DEFAULT_MANAGEMENT_SCOPE = "https://management.azure.com/.default"
 
@@ -165,6 +193,7 @@ class Config:
         history_dir: where each audit's trend point is kept (``[history] dir``); ``None`` when the
             config has no ``[history]`` table, so that nothing is written unless asked for.
         keys: Customer Key settings (``[keys]``).
+        council: the council checklist's settings (``[council]`` beyond the group and chamber).
         raw: the parsed TOML, for sections that later features read.
     """
 
@@ -180,6 +209,7 @@ class Config:
     teams: TeamsSettings = field(default_factory=TeamsSettings)
     history_dir: Path | None = None
     keys: KeySettings = field(default_factory=KeySettings)
+    council: CouncilSettings = field(default_factory=CouncilSettings)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -271,6 +301,15 @@ def config_from_mapping(doc: Mapping[str, Any], *, path: Path | None = None) -> 
         teams=teams,
         history_dir=None if history is None else _resolve(base, history.get("dir", str(DEFAULT_HISTORY_DIR))),
         keys=_key_settings(doc.get("keys", {}), base, file, auth.mode),
+        council=CouncilSettings(
+            regime=council.get("regime", CouncilSettings.regime),
+            regimes_dir=_resolve(base, council.get("regimes_dir")),
+            members_in_office=council.get("members_in_office"),
+            organizer=council.get("organizer"),
+            proxies=_resolve(base, council.get("proxies")),
+            declarations=_resolve(base, council.get("declarations")),
+            parameters=council.get("parameters", {}),
+        ),
         raw=doc,
     )
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from m365gov.auth import StaticTestCredential
 from m365gov.config import config_from_mapping
@@ -66,9 +66,9 @@ def run_demo(
     drift is shown and tested on: everything else is identical (see :mod:`m365gov.emulator.defects`).
     Unknown kinds raise :class:`ValueError`. The Customer Key vaults are served beside Graph.
     """
+    from m365gov.demo_council import demo_council_config, run_demo_checklist, write_demo_council_files
     from m365gov.demo_keys import demo_keys_config, take_demo_backups
     from m365gov.emulator import Emulator, KeyVaultEmulator, generate_tenant
-    from m365gov.emulator.rooms import CHAMBER_NAME
 
     stream = out or sys.stdout
     started = time.monotonic()
@@ -77,6 +77,7 @@ def run_demo(
     output_dir.mkdir(parents=True, exist_ok=True)
     inventory_path = output_dir / INVENTORY_FILE
     atomic_write_text(inventory_path, tenant.inventory_csv())
+    proxies_path, declarations_path = write_demo_council_files(tenant, output_dir)
     with Emulator(tenant) as emu, KeyVaultEmulator(tenant=tenant) as kv:
         config = config_from_mapping(
             {
@@ -85,7 +86,7 @@ def run_demo(
                 "auth": {"mode": "emulator"},
                 "reports": {"period": "D30"},
                 "inventory": {"csv": str(inventory_path.resolve())},
-                "council": {"group_id": tenant.council_group_id, "chamber_device": CHAMBER_NAME},
+                "council": demo_council_config(tenant, proxies_path, declarations_path),
                 **({"history": {"dir": str(history_dir.resolve())}} if history_dir is not None else {}),
                 "keys": demo_keys_config(kv, output_dir),
             }
@@ -94,13 +95,15 @@ def run_demo(
         with collection_progress() as hook:
             collection = collect_snapshot(config, StaticTestCredential(), policies, as_of=tenant.now, progress=hook)
         never = (len(kv.delete_attempts), len(kv.expiry_writes), len(kv.property_updates))
+        council, council_files = run_demo_checklist(config, StaticTestCredential(), tenant, collection.snapshot,
+                                                    output_dir)
     results = audit_snapshot(collection.snapshot, policies, history_dir=config.history_dir)
     doc = results.to_json()
     snapshot_path = output_dir / "snapshot.json"
     write_snapshot(collection.snapshot, snapshot_path)
     reports = write_reports(doc, REPORT_FORMATS, output_dir, RenderOptions(lang=lang))
     results_path = output_dir / RENDERERS["json"].filename
-    files = [inventory_path, snapshot_path, *reports]
+    files = [inventory_path, snapshot_path, *reports, proxies_path, declarations_path, *council_files]
     if config.history_dir is not None:
         files.append(record_history(config.history_dir, results))
     stream.write(RENDERERS["terminal"].render(doc, RenderOptions(lang=lang, color=color)))
@@ -124,8 +127,16 @@ def run_demo(
         f"{never[0]} DELETE, {never[1]} expiry and {never[2]} key-property writes from m365gov.\n"
         f"Written under {output_dir}: " + ", ".join(p.name for p in files) + "\n"
         f"Open the report: {output_dir / RENDERERS['html'].filename}\n"
+        f"Council session checklist ({tenant.council_meeting.subject}): {_summary(council.document)}; "
+        f"written to {', '.join(str(p) for p in council_files)} (from {proxies_path.name} and "
+        f"{declarations_path.name}; m365gov checklist council --meeting JOIN_URL -c CONFIG)\n"
         f"Re-evaluate offline: m365gov audit --snapshot {snapshot_path} --format json\n"
         f"Compare two runs: m365gov drift OLD/results.json {results_path}\n"
         + (f"Trend over runs: m365gov trend --history {config.history_dir}\n" if config.history_dir else "")
     )
     return DemoOutcome(results, tuple(files), collection.stats.requests, collection.elapsed)
+
+
+def _summary(doc: dict[str, Any]) -> str:
+    s = doc["summary"]
+    return f"{s['blocking']} blocking, {s['todo']} to do, {s['unknown']} unknown, {s['ok']} done"

@@ -71,6 +71,15 @@ period = "D30"
 # group_id = "22222222-2222-2222-2222-222222222222"
 # The council chamber's Teams Rooms device: its id, its room account's display name or asset tag.
 # chamber_device = "Salle du conseil"
+# The council session checklist (`m365gov checklist council`, docs/council-checklist.md):
+# regime = "in-person-broadcast"   # or emergency-remote (expired 2022), intercommunal-teleconference
+# members_in_office = 33           # "conseillers en exercice", from the latest minutes: the quorum's base
+# organizer = "maire@ville.fr"     # who organises the sessions' meetings (for short links)
+# proxies = "procurations.csv"     # giver,holder,sessions[,illness,received,note]
+# declarations = "declarations-conseil.json"
+# [council.parameters]
+# recording = "automatic"          # what the council decided: automatic, allowed or forbidden
+# noticeClearDays = 5              # 5 clear days from 3,500 inhabitants (L2121-12), 3 below
 
 # [history]
 # Keep each audit's adoption and readiness summary for `m365gov trend` (relative to this file).

@@ -29,3 +29,19 @@ def required_permissions(config: Config | None, policy_paths: Sequence[Path] = (
             ids = by_source.get(source) or ["dependency"]
             out[perm].append(f"{source} ({', '.join(ids)})")
     return dict(sorted(out.items()))
+
+
+def council_checklist_permissions() -> dict[str, list[str]]:
+    """Permission → what ``m365gov checklist council`` reads with it (the views' sources and the meeting)."""
+    from m365gov.checklist.lookup import CALENDAR_PERMISSION, MEETINGS_PERMISSION
+    from m365gov.checklist.people import select_for_views
+    from m365gov.collect.registry import SOURCES, with_dependencies
+
+    out: dict[str, list[str]] = defaultdict(list)
+    for source in with_dependencies(select_for_views()[0]):
+        for perm in SOURCES[source].permissions:
+            out[perm].append(source)
+    out[MEETINGS_PERMISSION].append("onlineMeeting (and an application access policy: New-CsApplicationAccessPolicy, "
+                                    "Grant-CsApplicationAccessPolicy)")
+    out[CALENDAR_PERMISSION].append("calendarView (the session's event: rooms invited, invitations declined)")
+    return dict(sorted(out.items()))

@@ -8,6 +8,7 @@ import msgraph (~1 s).
 
 from m365gov.cli import (  # noqa: F401  (registers the commands)
     audit,
+    checklist,
     demo,
     drift,
     emulator,

@@ -32,15 +32,26 @@ def policies_list(policy_paths: tuple[Path, ...], area: str | None) -> None:
 @policies.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def policies_validate(paths: tuple[Path, ...]) -> None:
-    """Check policy files or directories; exit 2 with the file and JSON pointer of the first problem."""
+    """Check policy files or directories; exit 2 with the file and JSON pointer of the first problem.
+
+    Council regimes (files named *.regime.json, under policies/council/) are checked too, as regimes:
+    the policy loader skips them by that name.
+    """
+    from m365gov.checklist.regime import load_regime, regime_files
     from m365gov.pipeline import load_policy_set
 
     for p in paths:
         if not p.exists():
             raise InputError("no such file or directory", file=str(p))
-    policy_set = load_policy_set(paths)
-    policy_set.compile()
-    click.echo(f"{len(policy_set.policies)} policies valid")
+    regimes = regime_files(paths)
+    policy_paths = [p for p in paths if p.is_dir() or p not in regimes]
+    policy_set = load_policy_set(policy_paths) if policy_paths else None
+    if policy_set is not None:
+        policy_set.compile()
+    for path in regimes:
+        load_regime(path)
+    n = len(policy_set.policies) if policy_set is not None else 0
+    click.echo(f"{n} policies valid" + (f", {len(regimes)} council regimes valid" if regimes else ""))
 
 
 @policies.command("show")

@@ -23,13 +23,19 @@ def init(path: Path, force: bool) -> None:
 @main.command()
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--policies", "policy_paths", multiple=True, type=click.Path(exists=True, path_type=Path))
-def permissions(config_path: Path | None, policy_paths: tuple[Path, ...]) -> None:
+@click.option("--checklist", "checklist_kind", type=click.Choice(["council"]),
+              help="Instead: what `m365gov checklist council` reads.")
+def permissions(config_path: Path | None, policy_paths: tuple[Path, ...], checklist_kind: str | None) -> None:
     """The least-privilege permissions the enabled policies need, all read-only: Graph application
     permissions, and for Customer Key the Key Vault and Azure Resource Manager roles (changing keys with
     `m365gov keys apply` needs more: see `m365gov keys --help` and the README)."""
     from m365gov.config import load_config
-    from m365gov.permissions import required_permissions
+    from m365gov.permissions import council_checklist_permissions, required_permissions
 
+    if checklist_kind == "council":
+        for perm, reasons in council_checklist_permissions().items():
+            click.echo(f"{perm:<28} {'; '.join(reasons)}")
+        return
     config = load_config(config_path) if config_path else None
     for perm, reasons in required_permissions(config, policy_paths).items():
         click.echo(f"{perm:<28} {'; '.join(reasons)}")

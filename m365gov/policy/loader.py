@@ -22,6 +22,16 @@ from m365gov.policy.parameters import ParamValue, check_policy_ids, defaults, pa
 from m365gov.policy.paths import PathError, parse_path
 from m365gov.schemas import validate
 
+REGIME_SUFFIX = ".regime.json"
+"""Files named ``*.regime.json`` are council regimes (:mod:`m365gov.checklist.regime`), not policies.
+
+The policy loader reads every ``*.json`` under a policy directory, so the two kinds of file are told
+apart by name: directories are walked without them, a regime file given by name is skipped here
+(``m365gov policies validate`` sends it to the regime loader instead), and a regime document under
+another name (its ``"schema": "m365gov/council-regime@1"``) is refused with the naming rule.
+"""
+REGIME_SCHEMA_PREFIX = "m365gov/council-regime@"
+
 ViewFields = Mapping[str, Mapping[str, Any]]
 """Documented fields by view name (``{"users": {"usageLocation": FieldSpec(…), …}, …}``)."""
 
@@ -107,6 +117,13 @@ def load_policy_file(path: str | Path, views: Mapping[str, Any]) -> Policy:
 
 def parse_policy(doc: Any, *, file: str | None, views: Mapping[str, Any]) -> Policy:
     """Check a policy document (schema, then semantics) and build its :class:`Policy`."""
+    if isinstance(doc, dict) and str(doc.get("schema", "")).startswith(REGIME_SCHEMA_PREFIX):
+        raise InputError(
+            f"this is a council regime, not a policy: name it <id>{REGIME_SUFFIX} so that the policy loader "
+            "skips it (m365gov policies validate checks it as a regime)",
+            file=file,
+            pointer="/schema",
+        )
     validate("policy", doc, file=file)
     fields = view_fields(views)
     if doc["view"] not in fields:
@@ -211,7 +228,9 @@ def _policy_files(paths: Sequence[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*.json") if f.is_file()))
+            files.extend(sorted(f for f in p.rglob("*.json") if f.is_file() and not f.name.endswith(REGIME_SUFFIX)))
+        elif p.name.endswith(REGIME_SUFFIX) and p.exists():
+            continue  # a council regime: validated by the regime loader (policies validate)
         elif p.exists():
             files.append(p)
         else:
