@@ -56,7 +56,8 @@ def mutated_text(draw: st.DrawFn) -> bytes:
             lines[i] = lines[i][: draw(st.integers(min_value=0, max_value=len(lines[i])))]
         elif action == "salt":
             at = draw(st.integers(min_value=0, max_value=len(lines[i])))
-            lines[i] = lines[i][:at] + draw(st.sampled_from([",", "}", "{", '"', "]", "//", "/*", "\x00"])) + lines[i][at:]
+            salt = draw(st.sampled_from([",", "}", "{", '"', "]", "//", "/*", "\x00"]))
+            lines[i] = lines[i][:at] + salt + lines[i][at:]
         else:
             lines[i] = "// " + lines[i]
     data = "\n".join(lines).encode("utf-8")
