@@ -232,3 +232,26 @@ def test_missing_evidence_and_nothing_failing_exits_3(world: World, faulted: tup
     assert any(p.id in unjudged for p in chosen) and any(p.id in passing for p in chosen)
     assert exit_code(results) == 3
 
+
+
+def test_a_broken_key_plan_stops_before_any_request_rather_than_failing_a_source(world: World) -> None:
+    """The key plan family's other half: the plan is the DSI's own input, so a mistake in it is an input
+    error naming the file and the pointer (exit 2), before anything is collected — never a section that
+    would leave the key policies quietly unjudged."""
+    from m365gov.errors import InputError
+    from m365gov.pipeline import collect_snapshot
+
+    plan = world.config.keys.plan
+    assert plan is not None
+    saved = plan.read_text(encoding="utf-8")
+    doc = json.loads(saved)
+    doc["dataEncryptionPolicies"][0]["kind"] = "teams"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    world.graph.reset_stats()
+    try:
+        with pytest.raises(InputError) as err:
+            collect_snapshot(world.config, CRED, POLICIES)
+    finally:
+        plan.write_text(saved, encoding="utf-8")
+    assert (err.value.file, err.value.pointer) == (str(plan), "/dataEncryptionPolicies/0/kind")
+    assert world.graph.requests == []
