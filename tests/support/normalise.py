@@ -4,6 +4,8 @@ Two runs of the same collection differ only in what the clock and the network de
 removes exactly that, and nothing a policy could read:
 
 * the envelope's ``collectedAt`` (the wall-clock start of the run) and ``generator``;
+* where the data came from rather than what it is: the endpoint (``tenant.graphBaseUrl``) and the
+  OData ``@odata.context`` annotations that repeat it (two emulators listen on two ports);
 * values computed from ``collectedAt`` rather than from the tenant: the call records' retention
   horizon (``callRecords.data.window.retainedFrom``);
 * counts that measure the run rather than the data (:data:`VOLATILE_COUNTS`: requests, retries…);
@@ -27,6 +29,7 @@ def normalised(snapshot_json: dict[str, Any]) -> dict[str, Any]:
     doc = json.loads(json.dumps(snapshot_json))
     doc.pop("collectedAt", None)
     doc.pop("generator", None)
+    (doc.get("tenant") or {}).pop("graphBaseUrl", None)
     for section in doc.get("sources", {}).values():
         counts = section.get("counts") or {}
         section["counts"] = {k: v for k, v in counts.items() if k not in VOLATILE_COUNTS}
@@ -41,7 +44,7 @@ def normalised(snapshot_json: dict[str, Any]) -> dict[str, Any]:
 
 def _sorted(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _sorted(v) for k, v in value.items()}
+        return {k: _sorted(v) for k, v in value.items() if k != "@odata.context"}
     if isinstance(value, list):
         items = [_sorted(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))

@@ -32,8 +32,8 @@ from tests.support.normalise import normalised
 
 THROTTLE_RATE, ERROR_503_RATE, DROP_RATE = 0.20, 0.02, 0.01
 # A run sends only ~30 top-level requests (drops never apply inside $batch), so 1 % of them is a coin
-# toss; with this seed the emulator's per-request draws cut at least two connections on every run
-# (/sites and /subscribedSkus), and the 429s and 503s land on requests of every service.
+# toss; with this seed the emulator's per-request draws (a fresh emulator: every request is a first one)
+# cut at least two connections on every run (/sites and /subscribedSkus), and 503s land on several.
 FAULTS = Faults(
     seed=854,
     throttle_rate=THROTTLE_RATE,
@@ -80,13 +80,14 @@ def _run(emu: Emulator, config: Config, town: Tenant) -> Run:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Run]:
-    """The same collection fault-free, then under every fault at once."""
+    """The same collection fault-free, then under every fault at once — each against a fresh emulator,
+    so that every request of the faulty run meets the fate its seed decides for a first request."""
     town = generate_tenant(users=80)
+    tmp = tmp_path_factory.mktemp("faults")
     with Emulator(town) as emu:
-        config = _config(emu, town, tmp_path_factory.mktemp("faults"))
-        clean = _run(emu, config, town)
-        emu.faults = FAULTS
-        faulty = _run(emu, config, town)
+        clean = _run(emu, _config(emu, town, tmp), town)
+    with Emulator(town, faults=FAULTS) as emu:
+        faulty = _run(emu, _config(emu, town, tmp), town)
     return clean, faulty
 
 
