@@ -45,3 +45,21 @@ def test_a_request_queued_for_a_slot_waits_for_a_429_that_arrived_meanwhile() ->
     first_answered = sent[0][0] + 0.05
     assert len(sent) == 3
     assert all(t >= first_answered + 0.29 for t, _ in sent[1:]), sent
+
+
+def test_the_sdks_retry_handler_is_replaced_not_stacked() -> None:
+    """msgraph-sdk's RetryHandler misreads a fractional Retry-After and sees nothing inside $batch
+    (sdk.md §5); stacked under m365gov's, it would also multiply the attempts. Only ours is in the chain."""
+    from kiota_http.middleware import RetryHandler
+
+    from m365gov.collect.throttle import ThrottleAwareRetryHandler
+
+    session = GraphSession(graph_settings_for("https://graph.microsoft.com"), StaticTestCredential())
+    chain = []
+    middleware = session._http._transport.pipeline._first_middleware  # type: ignore[attr-defined]
+    while middleware is not None:
+        chain.append(middleware)
+        middleware = getattr(middleware, "next", None)
+    assert [type(m) for m in chain].count(ThrottleAwareRetryHandler) == 1
+    assert not any(isinstance(m, RetryHandler) for m in chain)
+    asyncio.run(session.close())
