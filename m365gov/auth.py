@@ -13,8 +13,9 @@ import os
 import time
 from typing import Any, Protocol
 
-from m365gov.config import Config
+from m365gov.config import LOOPBACK_HOSTS, Config
 from m365gov.errors import InputError
+from m365gov.redact import register_secret
 
 
 class TokenCredentialLike(Protocol):
@@ -23,16 +24,24 @@ class TokenCredentialLike(Protocol):
     def get_token(self, *scopes: str, **kwargs: Any) -> Any: ...
 
 
+TEST_TOKEN_ENV = "M365GOV_EMULATOR_TOKEN"
+"""Overrides the static test token (the canary test sets one, to prove it is never printed)."""
+
+
 class StaticTestCredential:
     """A credential that hands out a fixed, meaningless token, for the emulator only.
 
     It exists so that the demo and the tests exercise the SDKs' real authentication code paths
-    (challenge handshakes, bearer headers) without any identity service.
+    (challenge handshakes, bearer headers) without any identity service. The token is registered
+    with :mod:`m365gov.redact`: treated as the secret a real token would be.
     """
 
-    def __init__(self, token: str = "m365gov-emulator-token", lifetime: int = 3600) -> None:
-        self._token = token
+    def __init__(self, token: str | None = None, lifetime: int = 3600) -> None:
+        from m365gov.redact import register_secret
+
+        self._token = token or os.environ.get(TEST_TOKEN_ENV) or "m365gov-emulator-token"
         self._lifetime = lifetime
+        register_secret(self._token)
 
     def get_token(
         self,
@@ -79,6 +88,7 @@ def credential_for(config: Config) -> TokenCredentialLike:
                     file=file,
                     pointer="/auth/certificate_password_env",
                 )
+            register_secret(value)
             password = value.encode()
         return identity.CertificateCredential(
             config.tenant_id,
@@ -86,6 +96,7 @@ def credential_for(config: Config) -> TokenCredentialLike:
             certificate_path=str(a.certificate_path),
             password=password,
             authority=authority,
+            **_local_authority(authority),
         )
     if a.mode == "client_secret":
         assert a.client_id is not None
@@ -96,8 +107,9 @@ def credential_for(config: Config) -> TokenCredentialLike:
                 file=file,
                 pointer="/auth/client_secret_env",
             )
+        register_secret(secret)
         return identity.ClientSecretCredential(
-            config.tenant_id, a.client_id, secret, authority=authority
+            config.tenant_id, a.client_id, secret, authority=authority, **_local_authority(authority)
         )
     if a.mode == "managed_identity":
         return identity.ManagedIdentityCredential(
@@ -112,7 +124,7 @@ def credential_for(config: Config) -> TokenCredentialLike:
             )
         return identity.WorkloadIdentityCredential(
             tenant_id=config.tenant_id, client_id=a.client_id, token_file_path=str(token_file),
-            authority=authority,
+            authority=authority, **_local_authority(authority),
         )
     if a.mode == "device_code":
         assert a.client_id is not None
@@ -120,6 +132,15 @@ def credential_for(config: Config) -> TokenCredentialLike:
             client_id=a.client_id, tenant_id=config.tenant_id, authority=authority
         )
     raise InputError(f"unknown auth mode {a.mode!r}", file=file, pointer="/auth/mode")
+
+
+def _local_authority(authority: str) -> dict[str, Any]:
+    """For a login stand-in on loopback (tests, sdk.md §7): no instance discovery, which would ask
+    login.microsoftonline.com about it. Real authorities keep MSAL's checks."""
+    from urllib.parse import urlparse
+
+    host = urlparse(authority if "://" in authority else f"https://{authority}").hostname or ""
+    return {"disable_instance_discovery": True} if host in LOOPBACK_HOSTS else {}
 
 
 def _env_path(name: str) -> str | None:

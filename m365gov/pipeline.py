@@ -109,8 +109,15 @@ def collect_snapshot(
     *,
     as_of: Any = None,
     progress: ProgressHook | None = None,
+    checkpoint_dir: Path | None = None,
+    resume: bool = False,
 ) -> Collection:
-    """Collect what ``policies`` need (or the sources the config names)."""
+    """Collect what ``policies`` need (or the sources the config names).
+
+    With ``checkpoint_dir`` each finished section is kept there as it completes; with ``resume`` the
+    sections of an interrupted run with the same fingerprint are restored instead of collected
+    (:mod:`m365gov.collect.checkpoint`). The caller removes the directory once the snapshot is safe.
+    """
     from m365gov.collect.runner import collect
     from m365gov.keys.desired import plan_for_config
 
@@ -118,7 +125,14 @@ def collect_snapshot(
     sources, select = collection_plan(policies.enabled)
     if config.collect.sources:
         sources = list(config.collect.sources)
-    return collect(config, credential, sources=sources, select=select, as_of=as_of, progress=progress)
+    checkpoint = None
+    if checkpoint_dir is not None:
+        from m365gov.collect.checkpoint import Checkpoint, fingerprint
+
+        checkpoint = Checkpoint.open(checkpoint_dir, fingerprint(config, sources, select, as_of), resume=resume)
+    return collect(
+        config, credential, sources=sources, select=select, as_of=as_of, progress=progress, checkpoint=checkpoint
+    )
 
 
 def audit_snapshot(

@@ -26,7 +26,9 @@ def parse_formats(text: str) -> list[str]:
 def render_checklist(doc: Mapping[str, Any], fmt: str) -> str:
     """One format of the checklist document."""
     if fmt == "json":
-        return dumps(dict(doc))
+        from m365gov.render.text import json_visible
+
+        return json_visible(dumps(dict(doc)))  # bidi and C1 characters from the tenant escaped, values kept
     if fmt == "html":
         from m365gov.checklist.render_html import render_html
 

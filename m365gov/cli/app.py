@@ -58,7 +58,9 @@ class _Group(click.Group):
             _fail("interrupted", 130)
         except Exception as exc:
             if logging.getLogger().isEnabledFor(logging.DEBUG):
-                raise
+                import traceback
+
+                _fail("".join(traceback.format_exception(exc)).rstrip("\n"), EXIT_INTERNAL)
             _fail(
                 f"internal error: {type(exc).__name__}: {exc}\n(run with -v for details; please report it)",
                 EXIT_INTERNAL,
@@ -66,7 +68,9 @@ class _Group(click.Group):
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(message, err=True)
+    from m365gov.redact import redact
+
+    click.echo(redact(message), err=True)
     sys.exit(code)
 
 
@@ -97,4 +101,7 @@ def main(verbose: int) -> None:
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from m365gov.redact import install_log_redaction
+
+    install_log_redaction()  # -vv turns on the SDKs' DEBUG logs: no header or token may pass
 

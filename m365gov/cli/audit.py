@@ -19,9 +19,20 @@ from m365gov.cli.output import emit, formats_option
     "--as-of", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="End of collection windows (UTC)."
 )
 @click.option("--policies", "policy_paths", multiple=True, type=click.Path(exists=True, path_type=Path))
-def collect(config_path: Path, output: Path, as_of: Any, policy_paths: tuple[Path, ...]) -> None:
-    """Collect what the enabled policies need into a snapshot (the only command that reads the tenant)."""
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted collection: sources already kept in OUTPUT.partial/ are not fetched again "
+    "(refused if the config, policies or input files changed since).",
+)
+def collect(config_path: Path, output: Path, as_of: Any, policy_paths: tuple[Path, ...], resume: bool) -> None:
+    """Collect what the enabled policies need into a snapshot (the only command that reads the tenant).
+
+    Each source's section is kept in OUTPUT.partial/ as soon as it is read, so that an interrupted run
+    can continue with --resume; the directory is removed once the snapshot is written.
+    """
     from m365gov.auth import credential_for
+    from m365gov.collect.checkpoint import checkpoint_dir
     from m365gov.config import load_config
     from m365gov.pipeline import collect_snapshot, compile_policies
     from m365gov.progress import collection_progress
@@ -29,9 +40,20 @@ def collect(config_path: Path, output: Path, as_of: Any, policy_paths: tuple[Pat
 
     config = load_config(config_path)
     policies = compile_policies(config, policy_paths)
-    with collection_progress() as hook:
-        collection = collect_snapshot(config, credential_for(config), policies, as_of=_utc(as_of), progress=hook)
+    partial = checkpoint_dir(output)
+    try:
+        with collection_progress() as hook:
+            collection = collect_snapshot(
+                config, credential_for(config), policies, as_of=_utc(as_of), progress=hook,
+                checkpoint_dir=partial, resume=resume,
+            )
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: the sources read so far are kept in {partial}; run again with --resume", err=True)
+        raise
     write_snapshot(collection.snapshot, output)
+    from m365gov.collect.checkpoint import Checkpoint
+
+    Checkpoint(partial, "").discard()
     _print_collection_summary(collection, output)
 
 
@@ -43,6 +65,9 @@ def _print_collection_summary(collection: Any, output: Path) -> None:
         f"({len(bad)} not ok), {s.requests} requests, {s.retries} retries, {collection.elapsed:.1f} s",
         err=True,
     )
+    if collection.restored:
+        click.echo(f"  resumed: {len(collection.restored)} sources restored from the checkpoint, not fetched "
+                   f"again ({', '.join(collection.restored)})", err=True)
     for name, status in sorted(bad.items()):
         click.echo(f"  {name}: {status} — {collection.snapshot.sources[name].detail}", err=True)
 

@@ -23,19 +23,26 @@ def init(path: Path, force: bool) -> None:
 @main.command()
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--policies", "policy_paths", multiple=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--checklist", "checklist_kind", type=click.Choice(["council"]),
-              help="Instead: what `m365gov checklist council` reads.")
-def permissions(config_path: Path | None, policy_paths: tuple[Path, ...], checklist_kind: str | None) -> None:
-    """The least-privilege permissions the enabled policies need, all read-only: Graph application
-    permissions, and for Customer Key the Key Vault and Azure Resource Manager roles (changing keys with
-    `m365gov keys apply` needs more: see `m365gov keys --help` and the README)."""
-    from m365gov.config import load_config
-    from m365gov.permissions import council_checklist_permissions, required_permissions
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def permissions(config_path: Path | None, policy_paths: tuple[Path, ...], as_json: bool) -> None:
+    """Least privilege: what each m365gov identity needs, and how to register the app.
 
-    if checklist_kind == "council":
-        for perm, reasons in council_checklist_permissions().items():
-            click.echo(f"{perm:<28} {'; '.join(reasons)}")
-        return
+    For the enabled policies (of the config, or the shipped set): the Microsoft Graph application
+    permissions, Key Vault roles and Azure roles of the read-only audit identity (collect, audit, keys
+    status/plan), of the read-only council checklist (with its Teams application access policy), and
+    the separate, narrower set that `keys apply`, `keys backup` and `keys rotate` need — the only
+    writes, to the planned vaults' keys, never a deletion. Then the app-registration steps
+    (certificate credential preferred, workload identity federation for CI, admin consent).
+    """
+    from m365gov.config import load_config
+    from m365gov.jsonio import dumps
+    from m365gov.permissions import requirements
+    from m365gov.permissions_text import render
+
     config = load_config(config_path) if config_path else None
-    for perm, reasons in required_permissions(config, policy_paths).items():
-        click.echo(f"{perm:<28} {'; '.join(reasons)}")
+    reqs = requirements(config, policy_paths)
+    if as_json:
+        click.echo(dumps(reqs.to_json()), nl=False)
+        return
+    label = str(config_path) if config_path else "the shipped policies (no config: every source counted)"
+    click.echo(render(reqs, config_label=label), nl=False)

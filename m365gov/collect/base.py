@@ -12,13 +12,14 @@ import asyncio
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from m365gov.collect.stream import ItemStream, StreamFailed
 from m365gov.collect.throttle import RequestStats, RetryBudgetExceeded, RetryPolicy
 from m365gov.config import Config
+from m365gov.redact import redact
 from m365gov.snapshot.model import SourceSection
 from m365gov.statuses import (
     SRC_ERROR,
@@ -189,6 +190,8 @@ class Source(ABC):
             section = SourceSection(self.name, SRC_ERROR, detail=f"{type(exc).__name__}: {exc}")
         else:
             section = SourceSection(self.name, SRC_OK, data=data, counts=counts)
+        if section.detail:  # quoted from a service's error: it might echo a header or a token
+            section = replace(section, detail=redact(section.detail))
         await ctx.stream(self.name).close(ok=section.ok, detail=section.detail or section.status)
         ctx.report(self.name, section.status, int(section.counts.get("items", 0)))
         return section

@@ -183,8 +183,10 @@ class ThrottleAwareRetryHandler(BaseMiddleware):
             attempt += 1
             if saved_options is not None:
                 request.extensions[_REQUEST_OPTIONS_KEY] = saved_options
-            self._account_wait(await gate.wait_open())
             async with gate._slots:
+                # The gate is checked once the slot is ours: a request that queued for a slot while
+                # another got a 429 must not go out as soon as it gets one (that is hammering).
+                self._account_wait(await gate.wait_open())
                 gate.in_flight += 1
                 self.stats.max_in_flight[service] = max(self.stats.max_in_flight[service], gate.in_flight)
                 self.stats.requests += 1

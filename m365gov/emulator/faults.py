@@ -13,6 +13,7 @@ a dropped connection is decided after the handler ran (the response is cut mid-b
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import math
 import re
 import threading
@@ -49,7 +50,8 @@ class Faults:
         forbidden: path prefixes answered 403 ``Authorization_RequestDenied``; a prefix without a
             version (``/sites``) means ``/v1.0/sites``.
         strict_retry_after: answer 429 again to a request repeated before its ``Retry-After`` elapsed,
-            counting it as "hammering" in the stats.
+            counting it as "hammering" in the stats. "The same request" is the same method, path,
+            query and body (two different ``$batch`` POSTs are two requests).
         beta_unavailable: every ``/beta/teamwork/devices…`` path answers 404, as when Microsoft
             withdraws a beta API (the collector must report ``beta_unavailable``, not crash).
         meetings_access_policy: ``False`` means no application access policy grants the app access
@@ -171,6 +173,7 @@ class FaultInjector:
     def before(self, req: Request, request_id: str) -> Response | None:
         """A fault response for ``req``, or ``None`` to let the handler answer."""
         key = f"{req.method} {req.path}?{req.raw_query}"
+        strict = _strict_key(key, req)
         with self._lock:
             n = self._occurrences.get(key, 0)
             self._occurrences[key] = n + 1
@@ -178,11 +181,11 @@ class FaultInjector:
             if scripted:
                 scripted.hits += 1
         if scripted:
-            return self._scripted(scripted, req, key, request_id)
+            return self._scripted(scripted, req, strict, request_id)
         f = self.faults
         if f.strict_retry_after:
             with self._lock:
-                wait = self._not_before.get(key, 0.0) - self._clock()
+                wait = self._not_before.get(strict, 0.0) - self._clock()
             if wait > 0:
                 self._on_fault("hammering")
                 return self._refuse(429, {"Retry-After": f"{wait:.3f}"}, request_id, "hammering")
@@ -194,10 +197,10 @@ class FaultInjector:
             return outage
         if f.throttle_rate and fraction(f.seed, "throttle", key, n) < f.throttle_rate:
             self._on_fault("throttle")
-            return self._refuse(429, self._retry_after(key, n), request_id, "throttle", key)
+            return self._refuse(429, self._retry_after(key, n), request_id, "throttle", strict)
         if f.error_503_rate and fraction(f.seed, "503", key, n) < f.error_503_rate:
             self._on_fault("error_503")
-            return self._refuse(503, self._retry_after(key, n), request_id, "error_503", key)
+            return self._refuse(503, self._retry_after(key, n), request_id, "error_503", strict)
         return None
 
     def should_drop(self, req: Request) -> bool:
@@ -269,6 +272,15 @@ class FaultInjector:
         if delay is not None:
             with self._lock:
                 self._not_before[key] = now + delay
+
+
+def _strict_key(key: str, req: Request) -> str:
+    """What "the same request" means for ``strict_retry_after``: method, path, query — and the body.
+
+    Two different ``$batch`` POSTs share method, path and query; a client sending one while another
+    waits out its ``Retry-After`` is not repeating it, so the body's digest tells them apart.
+    """
+    return f"{key}#{hashlib.sha256(req.body).hexdigest()[:16]}" if req.body else key
 
 
 def retry_after_header(form: RetryAfterForm, seconds: float, now: float) -> dict[str, str]:

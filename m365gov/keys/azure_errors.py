@@ -9,9 +9,10 @@ never a header, a token or key material.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from m365gov.redact import redact
 from m365gov.statuses import SRC_ERROR, SRC_MISSING_PERMISSION, SRC_THROTTLED
 
 READ_PERMISSION = "Key Vault Reader role on the vault (or an access policy with keys: get, list, getrotationpolicy)"
@@ -61,7 +62,16 @@ def is_not_found(exc: BaseException) -> bool:
 
 
 def classify(exc: BaseException, *, where: str, permission: str = READ_PERMISSION) -> AzureProblem:
-    """Map an exception raised by an Azure SDK call on ``where`` (a vault URL, a resource id)."""
+    """Map an exception raised by an Azure SDK call on ``where`` (a vault URL, a resource id).
+
+    The detail quotes the service's message, redacted (:mod:`m365gov.redact`): a service or proxy that
+    echoes a token must not put it into a snapshot, a journal or a CI log.
+    """
+    problem = _classify(exc, where=where, permission=permission)
+    return replace(problem, detail=redact(problem.detail))
+
+
+def _classify(exc: BaseException, *, where: str, permission: str) -> AzureProblem:
     from azure.core.exceptions import (
         ClientAuthenticationError,
         HttpResponseError,
@@ -74,6 +84,9 @@ def classify(exc: BaseException, *, where: str, permission: str = READ_PERMISSIO
         code, inner, first = error_code(exc)
         shown = " ".join(x for x in (str(status) if status else None, inner or code) if x)
         said = f": {first}" if first else ""
+        if isinstance(exc, ClientAuthenticationError) and status is None:  # no token: the login failed
+            return AzureProblem(SRC_ERROR, f"{where}: could not get a token: {_first_line(exc)} — check the "
+                                "credential (client id, secret or certificate, tenant)")
         if isinstance(exc, ClientAuthenticationError) or status == 401:
             return AzureProblem(
                 SRC_ERROR,

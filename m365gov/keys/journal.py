@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from m365gov.errors import InputError
+from m365gov.redact import redact
 from m365gov.timeutil import to_iso, utcnow
 
 STARTED, DONE, FAILED, REFUSED = "started", "done", "failed", "refused"
@@ -93,7 +94,7 @@ class Journal:
             "vault": vault,
             "key": key,
             "version": version,
-            "detail": detail,
+            "detail": redact(detail) if detail else detail,
             "backupFile": backup_file,
             "backupSha256": backup_sha256,
         }

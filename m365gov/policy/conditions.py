@@ -205,7 +205,11 @@ def _parse_count(node: dict[str, Any], op: str, ctx: ParseContext, at: Pointer, 
 def _path(raw: Any, ctx: ParseContext, at: Pointer, relative: bool) -> FieldPath:
     if not isinstance(raw, str):
         _fail(ctx, at, 'expected a field path (a string such as "usageLocation" or "assignedPlans[*].service")')
-    if param_ref(raw) is not None:
+    try:
+        is_parameter = param_ref(raw) is not None
+    except ValueError:  # "[parameters(…" malformed: still not a field path
+        is_parameter = True
+    if is_parameter:
         _fail(ctx, at, "a field path cannot be a parameter")
     try:
         path = parse_path(raw, allow_current=relative)

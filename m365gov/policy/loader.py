@@ -202,7 +202,10 @@ def _threshold(policy: Policy, params: Mapping[str, ParamValue]) -> float | None
         return None
     raw = policy.threshold["minPassRatio"]
     at: Pointer = ("threshold", "minPassRatio")
-    name = param_ref(raw)
+    try:
+        name = param_ref(raw)
+    except ValueError as exc:
+        raise InputError(str(exc), file=policy.file, pointer=json_pointer(at)) from None
     if name is None:
         return float(raw)
     param = params.get(name)

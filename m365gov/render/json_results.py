@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from m365gov.jsonio import dumps
 from m365gov.render.base import Renderer, RenderOptions, Results
+from m365gov.render.text import json_visible
 
 
 class JsonRenderer(Renderer):
@@ -13,4 +14,4 @@ class JsonRenderer(Renderer):
     description = "results JSON (m365gov/results@1): every finding with observed and expected values"
 
     def render(self, results: Results, options: RenderOptions) -> str:
-        return dumps(dict(results))
+        return json_visible(dumps(dict(results)))

@@ -28,7 +28,7 @@ from m365gov.jsonio import dumps
 from m365gov.render.base import Renderer, RenderOptions, Results
 from m365gov.render.common import label_of, not_evaluated_text, observed_text
 from m365gov.render.i18n import labels
-from m365gov.render.text import one_line, strip_controls
+from m365gov.render.text import json_visible, one_line, strip_controls
 from m365gov.statuses import FAIL, NOT_EVALUATED, WAIVED
 
 SARIF_SCHEMA: Final = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -79,7 +79,7 @@ class SarifRenderer(Renderer):
             ],
             "properties": {"tenantId": snap.get("tenantId"), "collectedAt": snap.get("collectedAt")},
         }
-        return dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]})
+        return json_visible(dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}))
 
 
 def _rule(p: Mapping[str, Any]) -> dict[str, Any]:

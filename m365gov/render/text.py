@@ -20,6 +20,9 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_AUTOLINK = re.compile(r"(?i)(://|www\.)")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What JSON may carry raw but a person must not meet raw: DEL, C1 controls, zero-width and bidi
+# overrides (a "Trojan source" file name shown in an editor or `cat`). Only ever inside strings.
+_JSON_INVISIBLE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def strip_controls(text: str) -> str:
@@ -64,6 +67,15 @@ def csv_cell(value: Any) -> str:
         return ""
     text = strip_controls(as_text(value))  # first: a control character must not hide a leading "="
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def json_visible(serialised: str) -> str:
+    """Serialised JSON with invisible and bidi-override characters written as ``\\uXXXX`` escapes.
+
+    The parsed values are unchanged (an escape is the same character to a JSON reader); only a person
+    reading the file sees the escape instead of text that reorders or hides itself.
+    """
+    return _JSON_INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", serialised)
 
 
 def xml_text(value: Any) -> str:

@@ -104,6 +104,20 @@ def test_strict_mode_refuses_an_early_retry_as_hammering() -> None:
     assert inj.before(req, "r") is None
 
 
+def test_strict_mode_tells_two_batches_apart_by_their_body() -> None:
+    """Two ``$batch`` POSTs share method and path: another batch sent while one waits is not a repeat."""
+    clock = [NOW]
+    inj = FaultInjector(Faults(strict_retry_after=True), clock=lambda: clock[0])
+    inj.script("/v1.0/$batch", status=429, headers={"Retry-After": "2"})
+    first = make_request("POST", "/v1.0/$batch", {}, b'{"requests": [{"id": "1"}]}')
+    other = make_request("POST", "/v1.0/$batch", {}, b'{"requests": [{"id": "2"}]}')
+    assert inj.before(first, "r").status == 429  # type: ignore[union-attr]
+    clock[0] += 1
+    assert inj.before(other, "r") is None
+    early = inj.before(first, "r")
+    assert early is not None and early.fault == "hammering"
+
+
 @pytest.mark.parametrize("field,value", [("throttle_rate", 1.5), ("drop_rate", -0.1), ("latency", -1)])
 def test_invalid_fault_settings_are_refused(field: str, value: float) -> None:
     with pytest.raises(ValueError):

@@ -239,3 +239,10 @@ def test_applicable_if_without_a_tenant_view_is_refused() -> None:
             policy_doc(applicableIf={"field": "multiGeo", "equals": True}), file=None, views={"users": FakeUsers()}
         )
     assert info.value.pointer == "/applicableIf"
+
+
+
+def test_a_malformed_parameter_reference_as_a_field_path_is_an_input_error() -> None:
+    """Found by the fuzz test: ``"field": "[parameters("`` raised a bare ValueError (a traceback)."""
+    err = error(where={"field": "[parameters(", "equals": True})
+    assert err.pointer == "/where/field" and "cannot be a parameter" in err.message

@@ -24,3 +24,14 @@ def test_csv_cell_neutralises_every_formula_trigger() -> None:
 
 def test_xml_text_drops_characters_xml_forbids() -> None:
     assert xml_text("a\x00b\x1bc\ufffed") == "abcd" and xml_text("tab\tnl\n") == "tab\tnl\n"
+
+
+def test_json_visible_escapes_invisible_characters_without_changing_the_values() -> None:
+    import json
+
+    from m365gov.render.text import json_visible
+
+    doc = {"name": "facture\u202egpj.exe", "n\u200bote": "a\x85b\x7f"}
+    text = json_visible(json.dumps(doc, ensure_ascii=False))
+    assert "\u202e" not in text and "\x85" not in text and "\u200b" not in text and "\\u202e" in text
+    assert json.loads(text) == doc
