@@ -10,12 +10,17 @@ Requests, for N records listed on P pages with S extra session pages:
   ``$batch``, 20 at a time, in rounds until none is left (bounded), so at most S requests and
   usually ceil(S / 20).
 
-Each record is compacted (:func:`m365gov.collect.call_records.compact_call`) as soon as its last
-session page is in, so memory holds compact calls plus the few records still being paged.
+The list's pages follow one another (each nextLink comes with the page before it): that chain is
+the critical path of a large tenant. Detail batches therefore start while the list is still
+paging, as soon as 20 new ids are known, so that they overlap the chain instead of following it.
+Each record is compacted (:func:`m365gov.collect.call_records.compact_call`) as soon as its batch
+(or its last session page) is in, so memory holds compact calls plus the few batches in flight —
+never the full records of the window (15 KB each, 234,000 of them at 100,000 users).
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from datetime import timedelta
@@ -24,7 +29,7 @@ from urllib.parse import urlparse
 
 from m365gov.collect.base import CollectContext, Source, SourceUnavailable
 from m365gov.collect.call_records import compact_call
-from m365gov.collect.graph import BatchResponse
+from m365gov.collect.graph import BATCH_LIMIT, BatchResponse
 from m365gov.statuses import SRC_ERROR, SRC_MISSING_PERMISSION, SRC_THROTTLED
 from m365gov.timeutil import to_iso
 
@@ -57,31 +62,54 @@ class CallRecordsSource(Source):
         start = end - RETENTION
         window = f"startDateTime ge {to_iso(start)} and startDateTime lt {to_iso(end)}"
         ids: list[str] = []
-        list_pages = 0
-        async for page in ctx.graph.pages(ctx.graph.client.communications.call_records, filter=window):
-            list_pages += 1
-            ids.extend(str(r["id"]) for r in page.get("value", []) if r.get("id"))
-        ids = list(dict.fromkeys(ids))
-        ctx.report(self.name, "items", 0)
-
+        seen: set[str] = set()
+        waiting: list[str] = []
         calls: dict[str, dict[str, Any]] = {}
         partial: dict[str, dict[str, Any]] = {}
         links: dict[str, str] = {}
         problems: list[str] = []
         expired = 0
-        answers = await ctx.graph.batch([DETAIL.format(id=i) for i in ids])
-        for rid, answer in zip(ids, answers, strict=True):
-            body = self._body(answer, rid, problems)
-            if body is None:
-                expired += answer.status == 404
-                continue
-            link = body.pop("sessions@odata.nextLink", None)
-            if link:
-                partial[rid] = body
-                links[rid] = self._relative(link, ctx)
-            else:
-                calls[rid] = compact_call(body)
-        ctx.report(self.name, "items", len(calls))
+        batches: list[asyncio.Task[None]] = []
+
+        async def details(chunk: list[str]) -> None:
+            nonlocal expired
+            answers = await ctx.graph.batch([DETAIL.format(id=i) for i in chunk])
+            for rid, answer in zip(chunk, answers, strict=True):
+                body = self._body(answer, rid, problems)
+                if body is None:
+                    expired += answer.status == 404
+                    continue
+                link = body.pop("sessions@odata.nextLink", None)
+                if link:
+                    partial[rid] = body
+                    links[rid] = self._relative(link, ctx)
+                else:
+                    calls[rid] = compact_call(body)
+            ctx.report(self.name, "items", len(chunk))
+
+        def send(chunk: list[str]) -> None:
+            batches.append(asyncio.ensure_future(details(chunk)))
+
+        list_pages = 0
+        try:
+            async for page in ctx.graph.pages(ctx.graph.client.communications.call_records, filter=window):
+                list_pages += 1
+                for r in page.get("value", []):
+                    rid = str(r["id"]) if r.get("id") else ""
+                    if rid and rid not in seen:
+                        seen.add(rid)
+                        ids.append(rid)
+                        waiting.append(rid)
+                while len(waiting) >= BATCH_LIMIT:
+                    send(waiting[:BATCH_LIMIT])
+                    del waiting[:BATCH_LIMIT]
+            if waiting:
+                send(waiting)
+            await asyncio.gather(*batches)
+        finally:
+            for task in batches:
+                task.cancel()
+            await asyncio.gather(*batches, return_exceptions=True)
 
         session_pages = session_batches = 0
         for _ in range(MAX_SESSION_ROUNDS):

@@ -20,6 +20,7 @@ from m365gov.collect.registry import SOURCES, with_dependencies
 from m365gov.collect.throttle import RequestStats
 from m365gov.config import Config
 from m365gov.errors import InputError
+from m365gov.heap import gc_relaxed
 from m365gov.snapshot.model import Snapshot, SourceSection
 from m365gov.timeutil import utcnow
 
@@ -46,7 +47,8 @@ def collect(
     unknown = [s for s in sources if s not in SOURCES]
     if unknown:
         raise InputError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
-    return asyncio.run(_collect(config, credential, with_dependencies(sources), select or {}, as_of, progress))
+    with gc_relaxed():  # the snapshot grows by millions of acyclic objects (m365gov.heap)
+        return asyncio.run(_collect(config, credential, with_dependencies(sources), select or {}, as_of, progress))
 
 
 async def _collect(

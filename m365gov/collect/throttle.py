@@ -6,8 +6,12 @@ replaces it in the chain:
 
 * ``Retry-After`` is honoured as seconds, fractions and HTTP-dates; without it, exponential backoff;
 * a 429 pauses the whole *service* (identity, reports, call records…), not just the request that
-  got it, so that concurrent requests slow down instead of hammering (graph.md §7);
-* requests in flight are capped per service;
+  got it, so that concurrent requests slow down instead of hammering (graph.md §7); a ``$batch``
+  counts against the service of the requests inside it (a :class:`ServiceOption` says which);
+* requests in flight are capped per service (the configured cap, or less where graph.md §7
+  publishes a concurrency limit), and per-item work (``$batch`` of per-user or per-record GETs)
+  leaves one slot free, so that a collection's next page — the critical path — never queues
+  behind it;
 * everything is bounded: attempts per request, the longest single wait, and a total wait budget;
 * a connection dropped mid-response is retried (collection only sends reads).
 """
@@ -15,6 +19,7 @@ replaces it in the chain:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import math
 import random
@@ -24,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from kiota_abstractions.request_option import RequestOption
 from kiota_http.middleware.middleware import BaseMiddleware
 
 RETRY_STATUSES = frozenset({429, 503, 504})
@@ -56,6 +62,31 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     reference = time.time() if now is None else now
     return max(0.0, when.timestamp() - reference)
+
+
+PUBLISHED_CONCURRENCY: dict[str, int] = {"outlook": 4}
+"""Services whose concurrency limit Microsoft publishes (graph.md §7: 4 concurrent requests per
+mailbox for Outlook); the configured cap never exceeds them."""
+BULK_RESERVE = 1
+"""Slots of a service that per-item (bulk) work leaves free for paging."""
+
+
+class ServiceOption(RequestOption):
+    """Which throttling bucket a request counts against, and whether it is per-item (bulk) work.
+
+    Attached to a request (``RequestInformation.add_request_options``) when its URL does not say:
+    a ``$batch`` of call-record GETs is call-records work, not "batch" work.
+    """
+
+    KEY = "m365gov.service"
+
+    def __init__(self, service: str | None = None, *, bulk: bool = False) -> None:
+        self.service = service
+        self.bulk = bulk
+
+    @staticmethod
+    def get_key() -> str:
+        return ServiceOption.KEY
 
 
 def service_of(url: httpx.URL | str) -> str:
@@ -132,12 +163,16 @@ class ServiceGate:
     """Shared state of one Graph service: a concurrency cap and a "closed until" time.
 
     A 429 closes the gate for everyone using the service, which is what Graph asks for: usage
-    counts against the limit while throttled, so retrying harder only prolongs it.
+    counts against the limit while throttled, so retrying harder only prolongs it. Bulk requests
+    (per-item batches) hold at most ``cap - BULK_RESERVE`` slots: a page of a collection, whose
+    successor cannot be asked for before it arrives, always finds one free.
     """
 
     def __init__(self, name: str, concurrency: int) -> None:
         self.name = name
-        self._slots = asyncio.Semaphore(concurrency)
+        self.cap = max(1, min(concurrency, PUBLISHED_CONCURRENCY.get(name, concurrency)))
+        self._slots = asyncio.Semaphore(self.cap)
+        self._bulk = asyncio.Semaphore(max(1, self.cap - BULK_RESERVE))
         self._closed_until = 0.0
         self.in_flight = 0
 
@@ -175,16 +210,20 @@ class ThrottleAwareRetryHandler(BaseMiddleware):
         return gate
 
     async def send(self, request: httpx.Request, transport: httpx.AsyncBaseTransport) -> httpx.Response:
-        service = service_of(request.url)
-        gate = self.gate(service)
         saved_options = request.extensions.get(_REQUEST_OPTIONS_KEY)
+        option = saved_options.get(ServiceOption.KEY) if isinstance(saved_options, dict) else None
+        service = (option.service if isinstance(option, ServiceOption) else None) or service_of(request.url)
+        gate = self.gate(service)
+        bulk: contextlib.AbstractAsyncContextManager[Any] = (
+            gate._bulk if isinstance(option, ServiceOption) and option.bulk else contextlib.nullcontext()
+        )
         attempt = 0
         while True:
             attempt += 1
             if saved_options is not None:
                 request.extensions[_REQUEST_OPTIONS_KEY] = saved_options
             self._account_wait(await gate.wait_open())
-            async with gate._slots:
+            async with bulk, gate._slots:
                 gate.in_flight += 1
                 self.stats.max_in_flight[service] = max(self.stats.max_in_flight[service], gate.in_flight)
                 self.stats.requests += 1
