@@ -11,7 +11,6 @@ incomplete (``not_evaluated`` where the run needed it) and nothing failing; 4 in
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any, NoReturn
 
@@ -57,6 +56,8 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except Exception as exc:
+            import logging
+
             if logging.getLogger().isEnabledFor(logging.DEBUG):
                 raise
             _fail(
@@ -95,6 +96,8 @@ def main(verbose: int) -> None:
     new failures or lost evidence only); 2 bad input (config, policy, snapshot, arguments); 3 evidence
     incomplete (not_evaluated) and nothing failing; 4 internal error.
     """
+    import logging  # here, not at the top: `m365gov --help` never needs it
+
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
