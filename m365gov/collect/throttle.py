@@ -6,12 +6,13 @@ replaces it in the chain:
 
 * ``Retry-After`` is honoured as seconds, fractions and HTTP-dates; without it, exponential backoff;
 * a 429 pauses the whole *service* (identity, reports, call records…), not just the request that
-  got it, so that concurrent requests slow down instead of hammering (graph.md §7); a ``$batch``
-  counts against the service of the requests inside it (a :class:`ServiceOption` says which);
+  got it, so that concurrent requests slow down instead of hammering (graph.md §7) — requests
+  already queued for a slot wait too; a ``$batch`` counts against the service of the requests
+  inside it (a :class:`ServiceOption` says which);
 * requests in flight are capped per service (the configured cap, or less where graph.md §7
-  publishes a concurrency limit), and per-item work (``$batch`` of per-user or per-record GETs)
-  leaves one slot free, so that a collection's next page — the critical path — never queues
-  behind it;
+  publishes a concurrency limit); pages of collections get free slots before per-item work
+  (``$batch`` of per-user or per-record GETs), which also leaves one slot free, so that a
+  collection's next page — the critical path — does not queue behind it;
 * everything is bounded: attempts per request, the longest single wait, and a total wait budget;
 * a connection dropped mid-response is retried (collection only sends reads).
 """
@@ -24,7 +25,7 @@ import email.utils
 import math
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,21 +164,72 @@ class ServiceGate:
     """Shared state of one Graph service: a concurrency cap and a "closed until" time.
 
     A 429 closes the gate for everyone using the service, which is what Graph asks for: usage
-    counts against the limit while throttled, so retrying harder only prolongs it. Bulk requests
-    (per-item batches) hold at most ``cap - BULK_RESERVE`` slots: a page of a collection, whose
-    successor cannot be asked for before it arrives, always finds one free.
+    counts against the limit while throttled, so retrying harder only prolongs it.
+
+    Slots go to pages of collections before per-item (bulk) batches: a page's successor cannot be
+    asked for before it arrives, so the chain of pages is the critical path, while batches can
+    wait a little without delaying the run. Bulk requests also hold at most ``cap - BULK_RESERVE``
+    slots, so that a page usually finds one free at once. Never more than ``cap`` in flight.
     """
 
     def __init__(self, name: str, concurrency: int) -> None:
         self.name = name
         self.cap = max(1, min(concurrency, PUBLISHED_CONCURRENCY.get(name, concurrency)))
-        self._slots = asyncio.Semaphore(self.cap)
-        self._bulk = asyncio.Semaphore(max(1, self.cap - BULK_RESERVE))
-        self._closed_until = 0.0
+        self.bulk_cap = max(1, self.cap - BULK_RESERVE)
         self.in_flight = 0
+        self.bulk_in_flight = 0
+        self._pages: deque[asyncio.Future[None]] = deque()
+        self._bulk: deque[asyncio.Future[None]] = deque()
+        self._closed_until = 0.0
+
+    async def acquire(self, bulk: bool = False) -> None:
+        """Wait for a slot (pages first, bulk within its share); :meth:`release` gives it back."""
+        queue = self._bulk if bulk else self._pages
+        free = self.in_flight < self.cap and (not bulk or (self.bulk_in_flight < self.bulk_cap and not self._pages))
+        if free and not queue:
+            self._take(bulk)
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue.append(waiter)
+        try:
+            await waiter  # granted by _wake(), which took the slot on our behalf
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release(bulk)  # granted, then cancelled before we could use it
+            else:
+                with contextlib.suppress(ValueError):
+                    queue.remove(waiter)
+            raise
+
+    def release(self, bulk: bool = False) -> None:
+        self.in_flight -= 1
+        if bulk:
+            self.bulk_in_flight -= 1
+        self._wake()
+
+    def _take(self, bulk: bool) -> None:
+        self.in_flight += 1
+        if bulk:
+            self.bulk_in_flight += 1
+
+    def _wake(self) -> None:
+        while self.in_flight < self.cap:
+            if self._pages:
+                waiter, bulk = self._pages.popleft(), False
+            elif self._bulk and self.bulk_in_flight < self.bulk_cap:
+                waiter, bulk = self._bulk.popleft(), True
+            else:
+                return
+            if waiter.done():  # cancelled while waiting
+                continue
+            self._take(bulk)
+            waiter.set_result(None)
 
     def close_for(self, seconds: float) -> None:
         self._closed_until = max(self._closed_until, time.monotonic() + seconds)
+
+    def closed(self) -> bool:
+        return self._closed_until > time.monotonic()
 
     async def wait_open(self) -> float:
         """Sleep until the gate reopens; return the seconds actually waited."""
@@ -214,17 +266,19 @@ class ThrottleAwareRetryHandler(BaseMiddleware):
         option = saved_options.get(ServiceOption.KEY) if isinstance(saved_options, dict) else None
         service = (option.service if isinstance(option, ServiceOption) else None) or service_of(request.url)
         gate = self.gate(service)
-        bulk: contextlib.AbstractAsyncContextManager[Any] = (
-            gate._bulk if isinstance(option, ServiceOption) and option.bulk else contextlib.nullcontext()
-        )
+        bulk = isinstance(option, ServiceOption) and option.bulk
         attempt = 0
         while True:
             attempt += 1
             if saved_options is not None:
                 request.extensions[_REQUEST_OPTIONS_KEY] = saved_options
-            self._account_wait(await gate.wait_open())
-            async with bulk, gate._slots:
-                gate.in_flight += 1
+            while True:
+                self._account_wait(await gate.wait_open())
+                await gate.acquire(bulk)
+                if not gate.closed():
+                    break
+                gate.release(bulk)  # a 429 closed the gate while we queued: wait with everyone else
+            try:
                 self.stats.max_in_flight[service] = max(self.stats.max_in_flight[service], gate.in_flight)
                 self.stats.requests += 1
                 self.stats.by_service[service] += 1
@@ -241,8 +295,8 @@ class ThrottleAwareRetryHandler(BaseMiddleware):
                     response = None
                 else:
                     error = None
-                finally:
-                    gate.in_flight -= 1
+            finally:
+                gate.release(bulk)
             if response is not None:
                 if response.status_code not in RETRY_STATUSES:
                     return response
