@@ -43,15 +43,7 @@ def emulator_serve(
     keyvault: bool,
 ) -> None:
     """Serve the generated town on 127.0.0.1 until Ctrl-C."""
-    import sys
-
     from m365gov.emulator import Faults
-
-    # A real service answers each request on its own core; here every connection is a thread of one
-    # interpreter. With the default 5 ms switch interval, a request waits up to 5 ms for the GIL each
-    # time it wakes while others are being served (a page of a collection several times over): hand
-    # the GIL over within 0.5 ms instead. Only this process, which serves and does nothing else.
-    sys.setswitchinterval(0.0005)
     from m365gov.emulator.server import serve
 
     faults = Faults(

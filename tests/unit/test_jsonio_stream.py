@@ -75,7 +75,9 @@ def test_the_written_file_is_the_same_json_one_element_per_line(tmp_path: Path) 
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_a_large_file_is_read_line_by_line_with_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_file_is_read_line_by_line_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rng = random.Random(7)
     doc = {"data": [{"id": str(i), "v": rng.random(), "s": "é" * rng.randint(0, 5)} for i in range(3000)]}
     path = tmp_path / "big.json"
