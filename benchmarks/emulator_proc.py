@@ -73,7 +73,7 @@ class EmulatorProcess:
         if not self.keyvault:
             args.append("--no-keyvault")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=_interruptible)
         deadline = time.monotonic() + START_TIMEOUT
         assert self.proc.stdout is not None
         while time.monotonic() < deadline:
@@ -171,6 +171,12 @@ class EmulatorProcess:
         config = directory / "m365gov.toml"
         atomic_write_text(config, text)
         return config
+
+
+def _interruptible() -> None:
+    """In the child: Ctrl-C (SIGINT) stops the emulator cleanly even when the harness runs in the
+    background, where the shell starts commands with SIGINT ignored (and children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _find(pattern: str, text: str) -> str:
