@@ -7,10 +7,7 @@ Carrying the location as data (file, JSON pointer or line) lets tests assert on 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(eq=False)  # not frozen: Python and contextlib assign __traceback__ on raise
 class InputError(Exception):
     """Bad input that the user must fix.
 
@@ -19,12 +16,23 @@ class InputError(Exception):
         file: the file at fault, if any (as the user gave it).
         pointer: a JSON pointer (``/where/allOf/0/equals``) into that file, if the file is JSON.
         line: a 1-based line number, for line-oriented files (CSV, TOML, JSON syntax errors).
+
+    A plain class rather than a dataclass: every command imports this module, and ``m365gov --help``
+    must not pay for importing :mod:`dataclasses` (sdk.md §2). Mutable, compared by identity, like
+    any exception (Python assigns ``__traceback__`` on raise).
     """
 
-    message: str
-    file: str | None = None
-    pointer: str | None = None
-    line: int | None = None
+    def __init__(self, message: str, file: str | None = None, pointer: str | None = None,
+                 line: int | None = None) -> None:
+        super().__init__(message, file, pointer, line)
+        self.message = message
+        self.file = file
+        self.pointer = pointer
+        self.line = line
+
+    def __repr__(self) -> str:
+        return (f"InputError(message={self.message!r}, file={self.file!r}, pointer={self.pointer!r}, "
+                f"line={self.line!r})")
 
     def __str__(self) -> str:
         where = self.file or ""

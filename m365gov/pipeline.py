@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from m365gov.config import Config
 from m365gov.errors import InputError
+from m365gov.heap import gc_paused
 from m365gov.policy import CompiledPolicy, PolicySet, evaluate, load_policies
 from m365gov.policy.model import source_name
 from m365gov.results import Results
@@ -156,8 +157,9 @@ def audit_snapshot(
 
     waivers = load_waivers(waivers_file, policy_ids=policies.known_ids) if waivers_file else ()
     built: dict[str, Any] = {}
-    results = evaluate(snapshot, policies.enabled, views=VIEWS, waivers=waivers, built=built)
-    metrics: dict[str, Any] = compute_metrics(snapshot, VIEWS, built)
+    with gc_paused():  # views and findings are acyclic; the collector would re-traverse the snapshot
+        results = evaluate(snapshot, policies.enabled, views=VIEWS, waivers=waivers, built=built)
+        metrics: dict[str, Any] = compute_metrics(snapshot, VIEWS, built)
     if history_dir is not None:
         point = point_from_results({"snapshot": results.snapshot.to_json(), "metrics": metrics})
         metrics["history"] = [

@@ -185,6 +185,7 @@ def audit(
     waivers = waivers_path or (config.waivers_file if config else None)
     history = history_dir or (config.history_dir if config else None)
     results = audit_snapshot(snapshot, policies, waivers_file=waivers, history_dir=history)
+    del snapshot  # judged: its records (most of the memory at scale) make room for the reports
     doc = results.to_json()
     if history is not None:
         from m365gov.pipeline import record_history

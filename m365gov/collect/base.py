@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from m365gov.collect.stream import ItemStream, StreamFailed
 from m365gov.collect.throttle import RequestStats, RetryBudgetExceeded, RetryPolicy
 from m365gov.config import Config
+from m365gov.heap import Sharer
 from m365gov.redact import redact
 from m365gov.snapshot.model import SourceSection
 from m365gov.statuses import (
@@ -50,6 +51,8 @@ class CollectContext:
         select: raw properties each source must fetch (``{"users": {"usageLocation", …}}``).
         stats: request counters shared by every HTTP client of the run.
         progress: hook for the progress display.
+        sharer: keeps one copy of equal strings and small values across the records sources keep
+            (:class:`m365gov.heap.Sharer`): 100,000 users' identical service plans, say.
     """
 
     config: Config
@@ -59,6 +62,7 @@ class CollectContext:
     select: Mapping[str, frozenset[str]] = field(default_factory=dict)
     stats: RequestStats = field(default_factory=RequestStats)
     progress: ProgressHook | None = None
+    sharer: Sharer = field(default_factory=Sharer, repr=False)
     _graph: GraphSession | None = field(default=None, repr=False)
     _tasks: dict[str, asyncio.Task[SourceSection]] = field(default_factory=dict, repr=False)
     _streams: dict[str, ItemStream] = field(default_factory=dict, repr=False)

@@ -23,8 +23,10 @@ from m365gov.collect.throttle import (
     RETRY_STATUSES,
     RequestStats,
     RetryPolicy,
+    ServiceOption,
     ThrottleAwareRetryHandler,
     parse_retry_after,
+    service_of,
 )
 from m365gov.config import GraphSettings
 
@@ -246,16 +248,19 @@ class GraphSession:
         """GET each relative URL (``/users/{id}/teamwork``) through ``$batch``, 20 at a time.
 
         Inner 429/503/504 are retried here, honouring their ``Retry-After`` — the SDK never retries
-        inside a batch (sdk.md §4, §5). Chunks run concurrently, capped by the retry handler's gate.
-        Results come back in the order of ``urls``.
+        inside a batch (sdk.md §4, §5) — and a 429 pauses the service the inner requests belong to
+        for everyone. Batches count against that service's cap as per-item (bulk) work. Chunks run
+        concurrently, capped by the retry handler's gate. Results come back in the order of ``urls``.
         """
         chunks = [list(range(i, min(i + BATCH_LIMIT, len(urls)))) for i in range(0, len(urls), BATCH_LIMIT)]
         results: list[BatchResponse | None] = [None] * len(urls)
+        root = self.settings.base_url if api == "v1.0" else self.settings.beta_url
+        service = service_of(root + urls[0]) if urls else "batch"
 
         async def run_chunk(indexes: list[int]) -> None:
             pending = indexes
             for attempt in range(1, self.policy.max_attempts + 1):
-                answers = await self._send_batch([(str(i), urls[i]) for i in pending], api)
+                answers = await self._send_batch([(str(i), urls[i]) for i in pending], api, service)
                 retry: list[int] = []
                 wait = 0.0
                 for i in pending:
@@ -270,8 +275,8 @@ class GraphSession:
                 if wait > self.policy.max_retry_wait:
                     return
                 self.stats.retries += len(retry)
-                self.retry.gate("batch").close_for(wait)
-                await self.retry.gate("batch").wait_open()
+                self.retry.gate(service).close_for(wait)
+                await self.retry.gate(service).wait_open()
                 pending = retry
 
         await asyncio.gather(*(run_chunk(c) for c in chunks))
@@ -279,7 +284,7 @@ class GraphSession:
             r if r is not None else BatchResponse(str(i), 0, {}, None) for i, r in enumerate(results)
         ]
 
-    async def _send_batch(self, items: list[tuple[str, str]], api: str) -> dict[str, BatchResponse]:
+    async def _send_batch(self, items: list[tuple[str, str]], api: str, service: str) -> dict[str, BatchResponse]:
         from kiota_abstractions.method import Method
         from kiota_abstractions.request_information import RequestInformation
 
@@ -290,6 +295,7 @@ class GraphSession:
         payload = {"requests": [{"id": i, "method": "GET", "url": u} for i, u in items]}
         ri.set_stream_content(json.dumps(payload).encode(), "application/json")
         ri.headers.try_add("Accept", "application/json")
+        ri.add_request_options([ServiceOption(service, bulk=True)])
         doc = await self.get_json(ri)
         answers: dict[str, BatchResponse] = {}
         for r in (doc or {}).get("responses", []):

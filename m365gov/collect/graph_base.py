@@ -40,7 +40,7 @@ class GraphCollectionSource(Source):
             self.builder(ctx.graph.client), select=self.select_for(ctx), top=self.page_size
         ):
             pages += 1
-            value = page.get("value", [])
+            value = [ctx.sharer.share(v) for v in page.get("value", [])]
             items.extend(value)
             await ctx.stream(self.name).publish(value)
             ctx.report(self.name, "items", len(value))

@@ -10,26 +10,38 @@ Requests, for N records listed on P pages with S extra session pages:
   ``$batch``, 20 at a time, in rounds until none is left (bounded), so at most S requests and
   usually ceil(S / 20).
 
-Each record is compacted (:func:`m365gov.collect.call_records.compact_call`) as soon as its last
-session page is in, so memory holds compact calls plus the few records still being paged.
+The list's pages follow one another (each nextLink comes with the page before it): that chain is
+the critical path of a large tenant (3,909 pages at 100,000 users). So the window is listed as
+:data:`SLICES` consecutive time slices at once (``startDateTime ge a and startDateTime lt b``: every
+record falls in exactly one), which divides the chain and costs at most ``SLICES - 1`` extra
+pages; and detail batches start while the list is still paging, as soon as 20 new ids are known,
+so that they overlap the chain instead of following it.
+Each record is compacted (:func:`m365gov.collect.call_records.compact_call`) as soon as its batch
+(or its last session page) is in, so memory holds compact calls plus the few batches in flight —
+never the full records of the window (15 KB each, 234,000 of them at 100,000 users).
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import math
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
 from m365gov.collect.base import CollectContext, Source, SourceUnavailable
 from m365gov.collect.call_records import compact_call
-from m365gov.collect.graph import BatchResponse
+from m365gov.collect.graph import BATCH_LIMIT, BatchResponse
 from m365gov.statuses import SRC_ERROR, SRC_MISSING_PERMISSION, SRC_THROTTLED
 from m365gov.timeutil import to_iso
 
 RETENTION = timedelta(days=30)
 """Call records stay available 30 days after the call (graph.md §4)."""
+SLICES = 4
+"""Consecutive slices of the window listed side by side: a quarter of the chain of pages for at most
+three more requests (one partial last page per slice), whatever the tenant's size."""
 MAX_SESSION_ROUNDS = 200
 """Bound on rounds of nested session pages (60 sessions each: 12,000 sessions for one call)."""
 DETAIL = "/communications/callRecords/{id}?$expand=sessions($expand=segments)"
@@ -55,33 +67,65 @@ class CallRecordsSource(Source):
     async def fetch(self, ctx: CollectContext) -> tuple[Any, dict[str, int]]:
         end = ctx.as_of
         start = end - RETENTION
-        window = f"startDateTime ge {to_iso(start)} and startDateTime lt {to_iso(end)}"
         ids: list[str] = []
-        list_pages = 0
-        async for page in ctx.graph.pages(ctx.graph.client.communications.call_records, filter=window):
-            list_pages += 1
-            ids.extend(str(r["id"]) for r in page.get("value", []) if r.get("id"))
-        ids = list(dict.fromkeys(ids))
-        ctx.report(self.name, "items", 0)
-
+        seen: set[str] = set()
+        waiting: list[str] = []
         calls: dict[str, dict[str, Any]] = {}
         partial: dict[str, dict[str, Any]] = {}
         links: dict[str, str] = {}
         problems: list[str] = []
         expired = 0
-        answers = await ctx.graph.batch([DETAIL.format(id=i) for i in ids])
-        for rid, answer in zip(ids, answers, strict=True):
-            body = self._body(answer, rid, problems)
-            if body is None:
-                expired += answer.status == 404
-                continue
-            link = body.pop("sessions@odata.nextLink", None)
-            if link:
-                partial[rid] = body
-                links[rid] = self._relative(link, ctx)
-            else:
-                calls[rid] = compact_call(body)
-        ctx.report(self.name, "items", len(calls))
+        batches: list[asyncio.Task[None]] = []
+
+        async def details(chunk: list[str]) -> None:
+            nonlocal expired
+            answers = await ctx.graph.batch([DETAIL.format(id=i) for i in chunk])
+            for rid, answer in zip(chunk, answers, strict=True):
+                body = self._body(answer, rid, problems)
+                if body is None:
+                    expired += answer.status == 404
+                    continue
+                link = body.pop("sessions@odata.nextLink", None)
+                if link:
+                    partial[rid] = body
+                    links[rid] = self._relative(link, ctx)
+                else:
+                    calls[rid] = compact_call(body)
+            ctx.report(self.name, "items", len(chunk))
+
+        def send(chunk: list[str]) -> None:
+            batches.append(asyncio.ensure_future(details(chunk)))
+
+        slices = _slices(start, end, SLICES)
+        listed: list[list[str]] = [[] for _ in slices]
+
+        async def list_slice(i: int, lo: datetime, hi: datetime) -> int:
+            pages = 0
+            window = f"startDateTime ge {to_iso(lo)} and startDateTime lt {to_iso(hi)}"
+            async for page in ctx.graph.pages(ctx.graph.client.communications.call_records, filter=window):
+                pages += 1
+                for r in page.get("value", []):
+                    rid = str(r["id"]) if r.get("id") else ""
+                    if rid and rid not in seen:
+                        seen.add(rid)
+                        listed[i].append(rid)
+                        waiting.append(rid)
+                while len(waiting) >= BATCH_LIMIT:
+                    send(waiting[:BATCH_LIMIT])
+                    del waiting[:BATCH_LIMIT]
+            return pages
+
+        listing = [asyncio.ensure_future(list_slice(i, lo, hi)) for i, (lo, hi) in enumerate(slices)]
+        try:
+            list_pages = sum(await asyncio.gather(*listing))
+            if waiting:
+                send(waiting)
+            await asyncio.gather(*batches)
+        finally:
+            for task in (*listing, *batches):
+                task.cancel()
+            await asyncio.gather(*listing, *batches, return_exceptions=True)
+        ids.extend(rid for part in listed for rid in part)
 
         session_pages = session_batches = 0
         for _ in range(MAX_SESSION_ROUNDS):
@@ -159,3 +203,10 @@ class CallRecordsSource(Source):
             raise SourceUnavailable(SRC_ERROR, f"a session nextLink points outside {root}: {link[:80]}")
         path = _KEY_SEGMENT.sub(r"/\1", u.path[len(r.path) :])
         return f"{path}?{u.query}" if u.query else path
+
+
+def _slices(start: datetime, end: datetime, n: int) -> list[tuple[datetime, datetime]]:
+    """``n`` consecutive ``[lo, hi)`` slices of ``[start, end)``, on whole seconds (as ``$filter`` writes them)."""
+    step = (end - start) / n
+    edges = [start, *((start + step * i).replace(microsecond=0) for i in range(1, n)), end]
+    return [(lo, hi) for lo, hi in itertools.pairwise(edges) if lo < hi]

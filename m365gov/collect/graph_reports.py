@@ -85,7 +85,8 @@ class UsageReportSource(Source):
             )
         refresh = next((r["reportRefreshDate"] for r in rows if r.get("reportRefreshDate")), None)
         days = next((r["reportPeriod"] for r in rows if r.get("reportPeriod")), None)
-        users = [{k: v for k, v in r.items() if k not in ("reportRefreshDate", "reportPeriod")} for r in rows]
+        share = ctx.sharer.share
+        users = [share({k: v for k, v in r.items() if k not in ("reportRefreshDate", "reportPeriod")}) for r in rows]
         ctx.report(self.name, "items", len(users))
         data = {
             "period": period,

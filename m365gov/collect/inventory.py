@@ -206,7 +206,7 @@ class InventorySource(Source):
         path = ctx.config.teams.inventory_csv
         assert path is not None
         inv = read_inventory(path)
-        data = {"file": path.name, "rows": inv.rows, "errors": inv.errors}
+        data = {"file": path.name, "rows": [ctx.sharer.share(r) for r in inv.rows], "errors": inv.errors}
         return data, {"items": len(inv.rows), "errors": len(inv.errors)}
 
 

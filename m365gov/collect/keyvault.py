@@ -145,10 +145,13 @@ def read_vault(client: Any, vault: VaultSpec, planned: Iterable[str]) -> dict[st
     }
     try:
         listed = [p.name for p in client.list_properties_of_keys()]
+        present = {n.lower() for n in listed}
         wanted = {n.lower(): n for n in planned}
         names = sorted({n.lower(): n for n in (*wanted.values(), *listed)}.values(), key=str.lower)
         for name in names:
-            key = read_key(client, name)
+            # The list names every key the vault has (enabled or not): a planned key it does not
+            # name is missing, without a GET that could only answer 404.
+            key = read_key(client, name) if name.lower() in present else None
             if key is None:
                 record["missing"].append(name)
             else:

@@ -22,6 +22,7 @@ from m365gov.collect.registry import SOURCES, with_dependencies
 from m365gov.collect.throttle import RequestStats
 from m365gov.config import Config
 from m365gov.errors import InputError
+from m365gov.heap import gc_relaxed
 from m365gov.snapshot.model import Snapshot, SourceSection
 from m365gov.timeutil import utcnow
 
@@ -59,7 +60,8 @@ def collect(
     if unknown:
         raise InputError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
     names = with_dependencies(sources)
-    return asyncio.run(_collect(config, credential, names, select or {}, as_of, progress, checkpoint))
+    with gc_relaxed():  # the snapshot grows by millions of acyclic objects (m365gov.heap)
+        return asyncio.run(_collect(config, credential, names, select or {}, as_of, progress, checkpoint))
 
 
 async def _collect(

@@ -6,8 +6,13 @@ replaces it in the chain:
 
 * ``Retry-After`` is honoured as seconds, fractions and HTTP-dates; without it, exponential backoff;
 * a 429 pauses the whole *service* (identity, reports, call records…), not just the request that
-  got it, so that concurrent requests slow down instead of hammering (graph.md §7);
-* requests in flight are capped per service;
+  got it, so that concurrent requests slow down instead of hammering (graph.md §7) — requests
+  already queued for a slot wait too; a ``$batch`` counts against the service of the requests
+  inside it (a :class:`ServiceOption` says which);
+* requests in flight are capped per service (the configured cap, or less where graph.md §7
+  publishes a concurrency limit); pages of collections get free slots before per-item work
+  (``$batch`` of per-user or per-record GETs), which also leaves one slot free, so that a
+  collection's next page — the critical path — does not queue behind it;
 * everything is bounded: attempts per request, the longest single wait, and a total wait budget;
 * a connection dropped mid-response is retried (collection only sends reads).
 """
@@ -15,15 +20,17 @@ replaces it in the chain:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import math
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from kiota_abstractions.request_option import RequestOption
 from kiota_http.middleware.middleware import BaseMiddleware
 
 RETRY_STATUSES = frozenset({429, 503, 504})
@@ -56,6 +63,31 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     reference = time.time() if now is None else now
     return max(0.0, when.timestamp() - reference)
+
+
+PUBLISHED_CONCURRENCY: dict[str, int] = {"outlook": 4}
+"""Services whose concurrency limit Microsoft publishes (graph.md §7: 4 concurrent requests per
+mailbox for Outlook); the configured cap never exceeds them."""
+BULK_RESERVE = 1
+"""Slots of a service that per-item (bulk) work leaves free for paging."""
+
+
+class ServiceOption(RequestOption):
+    """Which throttling bucket a request counts against, and whether it is per-item (bulk) work.
+
+    Attached to a request (``RequestInformation.add_request_options``) when its URL does not say:
+    a ``$batch`` of call-record GETs is call-records work, not "batch" work.
+    """
+
+    KEY = "m365gov.service"
+
+    def __init__(self, service: str | None = None, *, bulk: bool = False) -> None:
+        self.service = service
+        self.bulk = bulk
+
+    @staticmethod
+    def get_key() -> str:
+        return ServiceOption.KEY
 
 
 def service_of(url: httpx.URL | str) -> str:
@@ -133,16 +165,71 @@ class ServiceGate:
 
     A 429 closes the gate for everyone using the service, which is what Graph asks for: usage
     counts against the limit while throttled, so retrying harder only prolongs it.
+
+    Slots go to pages of collections before per-item (bulk) batches: a page's successor cannot be
+    asked for before it arrives, so the chain of pages is the critical path, while batches can
+    wait a little without delaying the run. Bulk requests also hold at most ``cap - BULK_RESERVE``
+    slots, so that a page usually finds one free at once. Never more than ``cap`` in flight.
     """
 
     def __init__(self, name: str, concurrency: int) -> None:
         self.name = name
-        self._slots = asyncio.Semaphore(concurrency)
-        self._closed_until = 0.0
+        self.cap = max(1, min(concurrency, PUBLISHED_CONCURRENCY.get(name, concurrency)))
+        self.bulk_cap = max(1, self.cap - BULK_RESERVE)
         self.in_flight = 0
+        self.bulk_in_flight = 0
+        self._pages: deque[asyncio.Future[None]] = deque()
+        self._bulk: deque[asyncio.Future[None]] = deque()
+        self._closed_until = 0.0
+
+    async def acquire(self, bulk: bool = False) -> None:
+        """Wait for a slot (pages first, bulk within its share); :meth:`release` gives it back."""
+        queue = self._bulk if bulk else self._pages
+        free = self.in_flight < self.cap and (not bulk or (self.bulk_in_flight < self.bulk_cap and not self._pages))
+        if free and not queue:
+            self._take(bulk)
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue.append(waiter)
+        try:
+            await waiter  # granted by _wake(), which took the slot on our behalf
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release(bulk)  # granted, then cancelled before we could use it
+            else:
+                with contextlib.suppress(ValueError):
+                    queue.remove(waiter)
+            raise
+
+    def release(self, bulk: bool = False) -> None:
+        self.in_flight -= 1
+        if bulk:
+            self.bulk_in_flight -= 1
+        self._wake()
+
+    def _take(self, bulk: bool) -> None:
+        self.in_flight += 1
+        if bulk:
+            self.bulk_in_flight += 1
+
+    def _wake(self) -> None:
+        while self.in_flight < self.cap:
+            if self._pages:
+                waiter, bulk = self._pages.popleft(), False
+            elif self._bulk and self.bulk_in_flight < self.bulk_cap:
+                waiter, bulk = self._bulk.popleft(), True
+            else:
+                return
+            if waiter.done():  # cancelled while waiting
+                continue
+            self._take(bulk)
+            waiter.set_result(None)
 
     def close_for(self, seconds: float) -> None:
         self._closed_until = max(self._closed_until, time.monotonic() + seconds)
+
+    def closed(self) -> bool:
+        return self._closed_until > time.monotonic()
 
     async def wait_open(self) -> float:
         """Sleep until the gate reopens; return the seconds actually waited."""
@@ -175,19 +262,23 @@ class ThrottleAwareRetryHandler(BaseMiddleware):
         return gate
 
     async def send(self, request: httpx.Request, transport: httpx.AsyncBaseTransport) -> httpx.Response:
-        service = service_of(request.url)
-        gate = self.gate(service)
         saved_options = request.extensions.get(_REQUEST_OPTIONS_KEY)
+        option = saved_options.get(ServiceOption.KEY) if isinstance(saved_options, dict) else None
+        service = (option.service if isinstance(option, ServiceOption) else None) or service_of(request.url)
+        gate = self.gate(service)
+        bulk = isinstance(option, ServiceOption) and option.bulk
         attempt = 0
         while True:
             attempt += 1
             if saved_options is not None:
                 request.extensions[_REQUEST_OPTIONS_KEY] = saved_options
-            async with gate._slots:
-                # The gate is checked once the slot is ours: a request that queued for a slot while
-                # another got a 429 must not go out as soon as it gets one (that is hammering).
+            while True:
                 self._account_wait(await gate.wait_open())
-                gate.in_flight += 1
+                await gate.acquire(bulk)
+                if not gate.closed():
+                    break
+                gate.release(bulk)  # a 429 closed the gate while we queued: wait with everyone else
+            try:
                 self.stats.max_in_flight[service] = max(self.stats.max_in_flight[service], gate.in_flight)
                 self.stats.requests += 1
                 self.stats.by_service[service] += 1
@@ -204,8 +295,8 @@ class ThrottleAwareRetryHandler(BaseMiddleware):
                     response = None
                 else:
                     error = None
-                finally:
-                    gate.in_flight -= 1
+            finally:
+                gate.release(bulk)
             if response is not None:
                 if response.status_code not in RETRY_STATUSES:
                     return response

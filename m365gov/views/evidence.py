@@ -110,30 +110,67 @@ def camera_verdict(
 
 def worst_mic_ratios(calls: Sequence[Participation]) -> dict[str, float]:
     """The worst value of each microphone ratio over the calls where this person sent audio."""
+    return audio_facts(calls)[2]
+
+
+AudioFacts = tuple[list[Participation], list[Participation], dict[str, float]]
+"""What a person's calls say about their microphone: the calls where they sent audio, those where
+a ratio was above its limit, and the worst value of each ratio (:func:`audio_facts`)."""
+
+
+def audio_facts(calls: Sequence[Participation] | None) -> AudioFacts:
+    """``(spoken, failing, worst)`` in one pass over the calls (a view judges 100,000 people)."""
+    spoken: list[Participation] = []
+    failing: list[Participation] = []
     worst: dict[str, float] = {}
-    for _, p in calls:
+    limits = DEFAULT_MIC_LIMITS
+    for cp in calls or ():
+        p = cp[1]
         if not p.get("audioSent"):
             continue
-        for name, value in (p.get("audio") or {}).items():
-            if name in DEFAULT_MIC_LIMITS and (name not in worst or value > worst[name]):
+        spoken.append(cp)
+        audio = p.get("audio")
+        if not audio:
+            continue
+        bad = False
+        for name, value in audio.items():
+            limit = limits.get(name)
+            if limit is None:
+                continue
+            if name not in worst or value > worst[name]:
                 worst[name] = value
-    return worst
+            if not bad and value and value > limit:  # a missing or null ratio reads as 0
+                bad = True
+        if bad:
+            failing.append(cp)
+    return spoken, failing, worst
 
 
 def _failing(p: Mapping[str, Any]) -> list[str]:
-    audio = p.get("audio") or {}
-    return [n for n, limit in DEFAULT_MIC_LIMITS.items() if (audio.get(n) or 0) > limit]
+    audio = p.get("audio")
+    if not audio:
+        return []
+    out = []
+    for name, limit in _LIMITS:
+        value = audio.get(name)
+        if value and value > limit:  # a missing or null ratio reads as 0
+            out.append(name)
+    return out
+
+
+_LIMITS = tuple(DEFAULT_MIC_LIMITS.items())
 
 
 def microphone_verdict(
     calls: Sequence[Participation] | None,
     inventory: Mapping[str, Any] | None,
     inventory_configured: bool,
+    facts: AudioFacts | None = None,
 ) -> tuple[str, list[str]]:
-    """The microphone verdict and its evidence (arguments as for :func:`camera_verdict`)."""
+    """The microphone verdict and its evidence (arguments as for :func:`camera_verdict`; ``facts``:
+    :func:`audio_facts` of ``calls``, when the caller has them already)."""
     evidence: list[str] = []
-    spoken = [cp for cp in calls or () if cp[1].get("audioSent")]
-    failing = [cp for cp in spoken if _failing(cp[1])]
+    spoken, failing, _ = facts if facts is not None else audio_facts(calls)
     if failing:
         call, p = _latest(failing)
         names = _failing(p)

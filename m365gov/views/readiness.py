@@ -22,7 +22,7 @@ from m365gov.licensing import TEAMS_SERVICE, has_enabled_plan
 from m365gov.snapshot.model import Snapshot
 from m365gov.statuses import SRC_NOT_CONFIGURED
 from m365gov.views.base import FieldSpec, Resource, View
-from m365gov.views.evidence import Participation, camera_verdict, microphone_verdict, worst_mic_ratios
+from m365gov.views.evidence import Participation, audio_facts, camera_verdict, microphone_verdict
 
 CLIENT_COLUMNS = (
     ("usedWindows", "windows"),
@@ -144,9 +144,14 @@ def _calls_by_user(snapshot: Snapshot) -> dict[str, list[Participation]] | None:
     if not isinstance(doc, dict):
         return None
     by_user: dict[str, list[Participation]] = defaultdict(list)
+    folded: dict[Any, str] = {}  # a person takes part in many calls: fold each id once
     for call in doc.get("calls") or ():
         for p in call.get("participants") or ():
-            by_user[str(p.get("id")).casefold()].append((call, p))
+            pid = p.get("id")
+            key = folded.get(pid)
+            if key is None:
+                key = folded[pid] = str(pid).casefold()
+            by_user[key].append((call, p))
     return by_user
 
 
@@ -193,13 +198,14 @@ def _person(
     judge = mine is not None and inventory_state != "failed"
     row = inventory.get(str(u.get("userPrincipalName") or "").casefold())
     configured = inventory_state == "ok"
+    facts = audio_facts(mine)
     if judge:
         period = activity.doc.get("period")
         r["camera"], r["cameraEvidence"] = camera_verdict(mine, r["videoSeconds"], period, row, configured)
-        r["microphone"], r["microphoneEvidence"] = microphone_verdict(mine, row, configured)
+        r["microphone"], r["microphoneEvidence"] = microphone_verdict(mine, row, configured, facts)
     else:
         r["camera"] = r["cameraEvidence"] = r["microphone"] = r["microphoneEvidence"] = None
-    worst = worst_mic_ratios(mine) if mine else {}
+    worst = facts[2]
     r["micWorstCaptureNotFunctioningRatio"] = worst.get("captureNotFunctioningEventRatio")
     r["micWorstGlitchRate"] = worst.get("micGlitchRate")
     r["micWorstLowSpeechLevelRatio"] = worst.get("lowSpeechLevelEventRatio")
@@ -235,8 +241,19 @@ def _clients(report: _Report, u: Mapping[str, Any], calls: list[Participation] |
     used = {name for column, name in CLIENT_COLUMNS if row.get(column) is True}
     for _, p in calls or ():
         for platform in p.get("platforms") or ():
-            client = CALL_PLATFORMS.get(str(platform).casefold())
+            client = _PLATFORM_CLIENTS.get(platform, _UNSEEN)
+            if client is _UNSEEN:
+                client = _PLATFORM_CLIENTS[platform] = CALL_PLATFORMS.get(str(platform).casefold())
             if client:
                 used.add(client)
-    clients = sorted(used, key=lambda c: CLIENT_ORDER.get(c, 99))
+    clients = sorted(used, key=_client_rank) if len(used) > 1 else list(used)
     return {"clients": clients, "webOnly": clients == ["web"]}
+
+
+def _client_rank(client: str) -> int:
+    return CLIENT_ORDER.get(client, 99)
+
+
+_UNSEEN: Any = object()
+_PLATFORM_CLIENTS: dict[Any, str | None] = {}
+"""Call-record platform (as written) → client name, folded once per distinct spelling."""

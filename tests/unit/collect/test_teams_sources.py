@@ -4,15 +4,19 @@ the token on Graph, a report is one request, concealed names stop the download, 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 import httpx
 
 from m365gov.auth import StaticTestCredential
 from m365gov.collect.base import CollectContext, Source
 from m365gov.collect.graph import GraphSession
+from m365gov.collect.graph_callrecords import SLICES
 from m365gov.collect.graph_devices import TeamworkDevicesSource
 from m365gov.collect.graph_reports import TeamsUserActivitySource
 from m365gov.config import config_from_mapping, graph_settings_for
@@ -145,6 +149,7 @@ def test_call_records_are_listed_over_the_30_days_ending_at_as_of() -> None:
 
     section = _run(CallRecordsSource(), handler)
     assert section.ok and section.data == {"window": {"start": "2026-10-29T08:00:00Z", "end": NOW_ISO}, "calls": []}
-    assert "startDateTime%20ge%202026-10-29T08%3A00%3A00Z%20and%20startDateTime%20lt%202026-11-28T08%3A00%3A00Z" in (
-        urls[0].replace("+", "%20")
-    )
+    # Listed as consecutive slices (a shorter chain of pages each) that cover the window exactly.
+    filters = sorted(re.findall(r"startDateTime ge (\S+) and startDateTime lt (\S+)", unquote_plus(u))[0] for u in urls)
+    assert filters[0][0] == "2026-10-29T08:00:00Z" and filters[-1][1] == "2026-11-28T08:00:00Z"
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(filters)) and len(filters) == SLICES

@@ -1,0 +1,1 @@
+"""m365gov's performance harness: ``python -m benchmarks run`` (see README.md)."""
