@@ -34,7 +34,7 @@ from typing import Any
 from m365gov import __version__
 from m365gov.config import Config
 from m365gov.errors import InputError
-from m365gov.jsonio import atomic_write_json
+from m365gov.jsonio import atomic_write_json, atomic_write_json_lines, read_json
 from m365gov.snapshot.model import SourceSection
 from m365gov.statuses import SOURCE_STATUSES, SRC_NOT_CONFIGURED, SRC_OK
 from m365gov.timeutil import parse_datetime, to_iso, utcnow
@@ -161,7 +161,7 @@ class Checkpoint:
         doc = {"schema": SCHEMA_ID, "fingerprint": self.fingerprint, "name": section.name,
                "section": section.to_json()}
         try:
-            atomic_write_json(self.directory / f"{section.name}.json", doc, indent=None)
+            atomic_write_json_lines(self.directory / f"{section.name}.json", doc)  # streamed, as snapshots are
         except OSError as exc:
             log.warning("could not checkpoint source %s: %s", section.name, exc)
 
@@ -208,14 +208,14 @@ def _restorable_sections(directory: Path, fingerprint: str) -> dict[str, SourceS
         if path.name == MANIFEST:
             continue
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = read_json(path, what="checkpoint section", share=True)
             sec = doc["section"]
             name, status = doc["name"], sec["status"]
             if doc.get("fingerprint") != fingerprint or path.stem != name or status not in SOURCE_STATUSES:
                 raise ValueError("not a section of this checkpoint")
             section = SourceSection(name, status, data=sec.get("data"), detail=sec.get("detail"),
                                     permission=sec.get("permission"), counts=dict(sec.get("counts") or {}))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (InputError, ValueError, KeyError, TypeError) as exc:
             log.warning("checkpoint file %s ignored (%s): that source is collected again", path, exc)
             continue
         if section.status in RESTORED_STATUSES:
