@@ -36,6 +36,11 @@ MSGRAPH_PREFIXES = ("msgraph", "kiota", "azure")
 
 @dataclass
 class CollectRun:
+    """One ``m365gov collect``: its wall and CPU seconds, the emulator's CPU seconds over the same
+    span, the peak RSS, the requests the emulator received (Graph HTTP requests, the requests inside
+    its ``$batch`` calls, Key Vault and ARM), the most Graph requests in flight at once, the load
+    average when it started, and the collector's own summary line."""
+
     seconds: float
     cpu: float
     emulator_cpu: float
@@ -50,6 +55,9 @@ class CollectRun:
 
 @dataclass
 class Scale:
+    """Everything measured at one tenant size: the minimum and critical path computed from the town,
+    each collect and audit run, the engine-vs-loop evaluation and the call records in the window."""
+
     users: int
     latency: float
     minimum: Minimum
@@ -126,6 +134,9 @@ def run_scale(users: int, latency: float, repeat: int, work: Path) -> Scale:
 
 @dataclass
 class Naive:
+    """The naive script's run: its seconds (``extrapolated`` when only some call records were read
+    in full), the requests it made, the items it read, and ``ours``, m365gov's seconds at that scale."""
+
     users: int
     latency: float
     seconds: float
@@ -168,6 +179,8 @@ def run_naive(users: int, latency: float, limit: int | None, work: Path, ours: l
 
 @dataclass
 class Startup:
+    """Median start-up times (ms) and whether ``--help`` or ``audit --snapshot`` imported msgraph."""
+
     click_ms: float
     help_ms: float
     audit_ms: float
