@@ -15,11 +15,13 @@ exact error messages) for anything it does not follow.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from m365gov.errors import InputError
 from m365gov.heap import Sharer, gc_paused
@@ -64,16 +66,21 @@ def read_json(path: str | Path, *, what: str = "JSON file", share: bool = False)
         ) from None
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` atomically; ``mode`` sets permissions before the rename."""
+@contextlib.contextmanager
+def _replacing(path: str | Path, *, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A temporary file beside ``path``, fsynced and renamed over it when the block ends, removed if it fails.
+
+    The one place that knows how a file is replaced atomically: same directory (a rename never
+    crosses file systems), permissions set before the data lands, the directory fsynced after.
+    """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(fd, "wb", buffering=1024 * 1024) as fh:
             if mode is not None:
                 os.fchmod(fh.fileno(), mode)
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
@@ -82,6 +89,12 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
             os.unlink(tmp)
         raise
     _fsync_dir(p.parent)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` atomically; ``mode`` sets permissions before the rename."""
+    with _replacing(path, mode=mode) as fh:
+        fh.write(data)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -121,21 +134,13 @@ def atomic_write_json_lines(path: str | Path, data: Any, *, depth: int = 6) -> N
     (``json.dumps``, the separators of :func:`dumps` with ``indent=None``). A snapshot thus has one
     line per user, per call, per report row. The result parses to exactly ``data``.
     """
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1024 * 1024) as fh:
+    with _replacing(path) as raw:
+        fh = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        try:
             _write_value(fh.write, data, depth)
             fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(p.parent)
+        finally:
+            fh.detach()  # flushes the text into the file and leaves closing it to _replacing
 
 
 LARGE = 64

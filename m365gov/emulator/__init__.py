@@ -24,8 +24,8 @@ The Customer Key vaults are served apart, over https (Key Vault's client refuses
 
 from m365gov.emulator.defects import DEFECT_KINDS, RESIDENCY_KINDS, TEAMS_KINDS
 from m365gov.emulator.faults import Faults, ScriptedFault
+from m365gov.emulator.keyvault_records import DeleteAttempt, process_delete_attempts
 from m365gov.emulator.keyvault_server import KeyVaultEmulator, VaultEndpoint
-from m365gov.emulator.keyvault_store import DeleteAttempt, process_delete_attempts
 from m365gov.emulator.keyvault_town import KV_DEFECT_KINDS, KeyVaultTown, empty_vault, generate_keyvault_town
 from m365gov.emulator.meetings import CouncilMeeting
 from m365gov.emulator.options import EMULATOR_APP_ID, EmulatorOptions

@@ -21,7 +21,7 @@ What every data-plane request goes through, in order:
    :attr:`KeyVaultEmulator.delete_attempts` and ``stats()["kv_delete_attempts"]``, then answered 401
    (no token: the challenge, as the service would) or 403 ``Forbidden`` / inner
    ``DeleteRefusedByEmulator``. m365gov must never send one (customer-key.md §1.9). Attempts are
-   also kept process-wide (:func:`~m365gov.emulator.keyvault_store.process_delete_attempts`), so a
+   also kept process-wide (:func:`~m365gov.emulator.keyvault_records.process_delete_attempts`), so a
    session-end check can prove a whole test suite sent none; a test that sends one on purpose sets
    ``deletes_expected = True`` first.
 3. No ``Authorization: Bearer …`` → 401 with ``WWW-Authenticate: Bearer
@@ -70,13 +70,8 @@ from m365gov.emulator.keyvault_protocol import (
     error_response,
     json_response,
 )
-from m365gov.emulator.keyvault_store import (
-    DeleteAttempt,
-    ExpiryWrite,
-    KeyVaultStore,
-    PropertyUpdate,
-    VaultState,
-)
+from m365gov.emulator.keyvault_records import DeleteAttempt, ExpiryWrite, PropertyUpdate
+from m365gov.emulator.keyvault_store import KeyVaultStore, VaultState
 from m365gov.emulator.keyvault_town import KeyVaultTown, generate_keyvault_town
 from m365gov.emulator.protocol import Request, Response, dumps
 from m365gov.emulator.server import _Server

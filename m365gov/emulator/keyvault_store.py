@@ -16,10 +16,8 @@ holding the key's versions, rotation policy, vault of origin, subscription and g
 accepts only such a blob, only into the same subscription and geography (customer-key.md §1.6),
 and answers 409 when the name exists.
 
-**Records** (for tests proving what m365gov never does): every DELETE received (any plane; also kept
-process-wide, :func:`process_delete_attempts`, for a whole-suite guard), every
-refused management-plane write, every property update, and every write that sets an expiry (create
-or update with ``exp``, a rotation policy with ``expiryTime``, a rotation that inherits one).
+**Records** (for tests proving what m365gov never does) are kept here, as
+:mod:`m365gov.emulator.keyvault_records` defines them.
 """
 
 from __future__ import annotations
@@ -36,16 +34,28 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from m365gov.emulator.keyvault_bodies import (
+    checked_attributes,
+    checked_key_ops,
+    checked_lifetime_actions,
+    checked_tags,
+    duration_days,
+)
 from m365gov.emulator.keyvault_model import DEFAULT_KEY_OPS, KeyVaultTown, VaultSpec
 from m365gov.emulator.keyvault_protocol import AzureError, b64url_decode, b64url_encode, bad_parameter
+from m365gov.emulator.keyvault_records import (
+    DeleteAttempt,
+    ExpiryWrite,
+    PropertyUpdate,
+    RefusedWrite,
+    remember_delete,
+)
 
 E_65537 = b"\x01\x00\x01"
 KEY_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
-KEY_OPERATIONS = ("encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey", "import", "export")
 RSA_SIZES = (2048, 3072, 4096)
 BACKUP_MAGIC = b"M365GOV-EMULATOR-KEYVAULT-KEY-BACKUP/1\n"
-_DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
-                       r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
+
 
 #: Key Vault permission names (access-policy vocabulary) and the RBAC data action each needs.
 DATA_ACTIONS = {
@@ -66,15 +76,6 @@ DATA_ACTIONS = {
     "unwrapKey": "Microsoft.KeyVault/vaults/keys/unwrap/action",
 }
 OPERATIONS = tuple(DATA_ACTIONS)
-
-
-def duration_days(text: str) -> float:
-    """Days in an ISO 8601 duration (a month is 30 days, a year 365), or ``ValueError``."""
-    m = _DURATION.match(text or "")
-    if not m:
-        raise ValueError(text)
-    y, mo, w, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
-    return y * 365 + mo * 30 + w * 7 + d + h / 24 + mi / 1440 + s / 86400
 
 
 def modulus(seed: int, vault: str, name: str, version: str, size: int) -> bytes:
@@ -154,80 +155,6 @@ class VaultState:
 
     def key(self, name: str) -> StoredKey | None:
         return self.keys.get(name.lower())
-
-
-@dataclass(frozen=True)
-class DeleteAttempt:
-    """A DELETE that reached the emulator (it was refused). No header or token is recorded.
-
-    ``expected`` is true when the emulator was told a test sends it on purpose
-    (``KeyVaultEmulator.deletes_expected``), so that a suite-wide guard can tell them apart.
-    """
-
-    method: str
-    path: str
-    listener: str  # a vault name, or "management"
-    authenticated: bool
-    at: float
-    expected: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-_PROCESS_LOCK = threading.Lock()
-_PROCESS_DELETE_ATTEMPTS: list[DeleteAttempt] = []
-
-
-def process_delete_attempts(*, include_expected: bool = False) -> list[DeleteAttempt]:
-    """Every DELETE any Key Vault emulator of this process received (a whole-suite guard reads it at the end)."""
-    with _PROCESS_LOCK:
-        return [a for a in _PROCESS_DELETE_ATTEMPTS if include_expected or not a.expected]
-
-
-@dataclass(frozen=True)
-class RefusedWrite:
-    """A management-plane write (PUT, PATCH, POST, DELETE) that was refused."""
-
-    method: str
-    path: str
-    at: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class PropertyUpdate:
-    """A ``PATCH /keys/{name}[/{version}]``: the fields sent, with their new values."""
-
-    vault: str
-    key: str
-    version: str
-    changes: Mapping[str, Any]
-    at: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "changes": dict(self.changes)}
-
-
-@dataclass(frozen=True)
-class ExpiryWrite:
-    """A write that gave (or will give) a key an expiry: m365gov must never cause one.
-
-    ``operation``: ``create``, ``update``, ``rotate`` (inherited from a rotation policy) or
-    ``rotation_policy`` (``value`` is then the ``expiryTime`` duration, else Unix seconds).
-    """
-
-    vault: str
-    key: str
-    version: str | None
-    operation: str
-    value: Any
-    at: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class KeyVaultStore:
@@ -318,11 +245,11 @@ class KeyVaultStore:
             raise bad_parameter("Property 'crv' does not apply to RSA keys.")
         if body.get("release_policy") is not None:
             raise AzureError(501, "NotImplemented", "the m365gov emulator does not implement key release policies")
-        ops = _key_ops(body.get("key_ops"), DEFAULT_KEY_OPS)
-        attrs = _attributes(body.get("attributes"))
+        ops = checked_key_ops(body.get("key_ops"), DEFAULT_KEY_OPS)
+        attrs = checked_attributes(body.get("attributes"))
         if attrs.get("exportable"):
             raise bad_parameter("An exportable key needs a release policy.")
-        tags = _tags(body.get("tags"))
+        tags = checked_tags(body.get("tags"))
         with self.lock:
             stored = vault.key(name)
             if stored is None:
@@ -347,9 +274,9 @@ class KeyVaultStore:
         if body.get("release_policy") is not None:
             raise AzureError(501, "NotImplemented", "the m365gov emulator does not implement key release policies")
         changes: dict[str, Any] = {}
-        ops = _key_ops(body["key_ops"], DEFAULT_KEY_OPS) if body.get("key_ops") is not None else None
-        attrs = _attributes(body.get("attributes"))
-        tags = _tags(body["tags"]) if body.get("tags") is not None else None
+        ops = checked_key_ops(body["key_ops"], DEFAULT_KEY_OPS) if body.get("key_ops") is not None else None
+        attrs = checked_attributes(body.get("attributes"))
+        tags = checked_tags(body["tags"]) if body.get("tags") is not None else None
         with self.lock:
             stored, target = self.require_version(vault, name, version)
             if ops is not None:
@@ -394,7 +321,7 @@ class KeyVaultStore:
 
     def set_rotation_policy(self, vault: VaultState, name: str, body: Mapping[str, Any]) -> StoredKey:
         """``PUT /keys/{name}/rotationpolicy``; a policy without Notify gets Notify P30D before expiry."""
-        actions = _lifetime_actions(body.get("lifetimeActions"))
+        actions = checked_lifetime_actions(body.get("lifetimeActions"))
         attributes = body.get("attributes") or {}
         if not isinstance(attributes, dict):
             raise bad_parameter("Property 'attributes' must be an object.")
@@ -470,8 +397,7 @@ class KeyVaultStore:
         attempt = DeleteAttempt(method, path, listener, authenticated, time.time(), expected)
         with self.lock:
             self.delete_attempts.append(attempt)
-        with _PROCESS_LOCK:
-            _PROCESS_DELETE_ATTEMPTS.append(attempt)
+        remember_delete(attempt)
         return attempt
 
     def record_refused_write(self, method: str, path: str) -> None:
@@ -535,80 +461,3 @@ def read_backup(blob: bytes) -> dict[str, Any]:
     except (ValueError, TypeError, KeyError, zlib.error, AzureError) as exc:
         raise invalid from exc
     return doc
-
-
-def _key_ops(value: Any, default: tuple[str, ...]) -> list[str]:
-    if value is None:
-        return list(default)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise bad_parameter("Property 'key_ops' must be an array of strings.")
-    out: list[str] = []
-    for op in value:
-        canonical = next((k for k in KEY_OPERATIONS if k.lower() == op.lower()), None)
-        if canonical is None:
-            raise bad_parameter(f"Property 'key_ops' has an invalid value '{op}'.")
-        out.append(canonical)
-    return out
-
-
-def _attributes(value: Any) -> dict[str, Any]:
-    """The settable attributes present in the body (``None`` values are ignored, as the service does)."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise bad_parameter("Property 'attributes' must be an object.")
-    out: dict[str, Any] = {}
-    if value.get("enabled") is not None:
-        if not isinstance(value["enabled"], bool):
-            raise bad_parameter("Property 'attributes.enabled' must be a boolean.")
-        out["enabled"] = value["enabled"]
-    for name in ("nbf", "exp"):
-        if value.get(name) is not None:
-            if not isinstance(value[name], int) or isinstance(value[name], bool):
-                raise bad_parameter(f"Property 'attributes.{name}' must be Unix seconds.")
-            out[name] = value[name]
-    if value.get("exportable") is not None:
-        out["exportable"] = bool(value["exportable"])
-    return out
-
-
-def _tags(value: Any) -> dict[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise bad_parameter("Property 'tags' must be an object of strings.")
-    if len(value) > 15:
-        raise bad_parameter("A key has at most 15 tags.")
-    return dict(value)
-
-
-def _lifetime_actions(value: Any) -> list[dict[str, Any]]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise bad_parameter("Property 'lifetimeActions' must be an array.")
-    out: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for item in value:
-        if not isinstance(item, dict):
-            raise bad_parameter("Each lifetime action must be an object.")
-        kind = str((item.get("action") or {}).get("type") or "")
-        canonical = {"rotate": "Rotate", "notify": "Notify"}.get(kind.lower())
-        if canonical is None:
-            raise bad_parameter(f"Lifetime action type '{kind}' is invalid: use Rotate or Notify.")
-        if canonical in seen:
-            raise bad_parameter(f"A rotation policy has at most one {canonical} action.")
-        seen.add(canonical)
-        trigger = item.get("trigger") or {}
-        given = {k: trigger[k] for k in ("timeAfterCreate", "timeBeforeExpiry") if trigger.get(k)}
-        if len(given) != 1:
-            raise bad_parameter("Each lifetime action needs exactly one trigger: timeAfterCreate or timeBeforeExpiry.")
-        (which, duration), = given.items()
-        try:
-            days = duration_days(duration)
-        except ValueError:
-            raise bad_parameter(f"Trigger '{which}' has an invalid ISO 8601 duration '{duration}'.") from None
-        if which == "timeAfterCreate" and days < 7:
-            raise bad_parameter("A rotation trigger 'timeAfterCreate' must be at least 7 days (P7D).")
-        out.append({"trigger": {which: duration}, "action": {"type": canonical}})
-    return out

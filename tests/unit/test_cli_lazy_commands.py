@@ -6,10 +6,9 @@ import importlib
 import inspect
 import pkgutil
 
-import m365gov.cli
-
 from click.testing import CliRunner
 
+import m365gov.cli
 from m365gov.cli.app import COMMANDS, main
 
 
